@@ -1,0 +1,46 @@
+# Two commands for a fresh machine: `make run` (the service with demo content) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run test test-postgres lint assets install clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+site/node_modules/.package-lock.json: site/package.json site/package-lock.json
+	cd site && npm ci --no-audit --no-fund
+
+site/dist/.built: site/node_modules/.package-lock.json $(wildcard site/src/*) site/build.mjs
+	cd site && npm run --silent build
+	touch $@
+
+assets: site/dist/.built
+
+run: install assets
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) scripts/run_local.py
+
+test: install assets
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install assets
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) site/node_modules site/dist static db.sqlite3

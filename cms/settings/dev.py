@@ -1,0 +1,20 @@
+"""Local development: `make run`. Never used in production."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = True
+SECRET_KEY = env("SECRET_KEY", "local-development-only-not-a-secret")  # noqa: S105
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The fake Notify server started by `make run` accepts this key; nothing leaves the machine.
+NOTIFY_API_KEY = env(
+    "NOTIFY_API_KEY", "local-11111111-1111-4111-8111-111111111111-22222222-2222-4222-8222-222222222222"
+)
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "http://127.0.0.1:6011")
+# Serve static files straight from the build output (site/dist), without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

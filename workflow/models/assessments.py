@@ -1,0 +1,165 @@
+"""Services, their assessments, the panels that assess them and the delivery teams that answer."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from .choices import DeliveryTeamRole, PanelRole, Phase
+
+
+class Department(models.Model):
+    """A department or portfolio that services belong to."""
+
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=255, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Service(models.Model):
+    # A stable identifier for open data: names change and are spelt inconsistently, this does not.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=255)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="services")
+    description = models.TextField(blank=True, help_text="What the service does, in plain English.")
+    users = models.TextField("service users", blank=True, help_text="Who uses the service.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="unique_service_name_per_department")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_assessor(self, user):
+        return self.filter(panel_members__user=user).distinct()
+
+    def for_delivery_team_member(self, user):
+        return self.filter(service__team_members__user=user).distinct()
+
+
+class Assessment(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="assessments")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    date = models.DateField("assessment date")
+    reassessment_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+        help_text="The earlier assessment whose red points this one reassesses.",
+    )
+
+    history = HistoricalRecords()
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        permissions = [
+            ("assess", "Can sit on assessment panels"),
+            ("respond_for_service", "Can respond to reports for their own service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} – {self.stage_label} – {self.date:%-d %B %Y}"
+
+    @property
+    def is_reassessment(self) -> bool:
+        return self.reassessment_of_id is not None
+
+    @property
+    def stage_label(self) -> str:
+        """The stage as published reports name it: "Alpha", "Alpha reassessment"."""
+        label = self.get_phase_display()
+        return f"{label} reassessment" if self.is_reassessment else label
+
+    def clean(self):
+        earlier = self.reassessment_of
+        if earlier is None:
+            return
+        if earlier.pk == self.pk:
+            raise ValidationError({"reassessment_of": "An assessment cannot be a reassessment of itself."})
+        if earlier.service_id != self.service_id:
+            raise ValidationError({"reassessment_of": "A reassessment must follow an assessment of the same service."})
+        if self.date and earlier.date and earlier.date >= self.date:
+            raise ValidationError({"reassessment_of": "A reassessment must come after the assessment it follows up."})
+
+    @property
+    def lead_assessor(self):
+        member = self.panel_members.filter(role=PanelRole.LEAD).select_related("user").first()
+        return member.user if member else None
+
+
+class PanelMember(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="panel_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats")
+    role = models.CharField(max_length=20, choices=PanelRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "user"], name="one_seat_per_person_per_panel"),
+            models.UniqueConstraint(
+                fields=["assessment"], condition=Q(role="lead"), name="one_lead_assessor_per_panel"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.get_role_display()})"
+
+    def clean(self):
+        # An assessor must not judge a service their own team delivers.
+        if (
+            self.user_id
+            and self.assessment_id
+            and DeliveryTeamMember.objects.filter(user_id=self.user_id, service_id=self.assessment.service_id).exists()
+        ):
+            raise ValidationError(
+                {"user": "This person is on the service's delivery team, so cannot sit on its panel."}
+            )
+
+
+class DeliveryTeamMember(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delivery_teams")
+    role = models.CharField(max_length=20, choices=DeliveryTeamRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["service", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "user"], name="one_role_per_person_per_service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.get_role_display()}, {self.service})"
+
+    @property
+    def can_respond(self) -> bool:
+        return self.role in DeliveryTeamRole.responders()
