@@ -1,0 +1,62 @@
+"""Every deadline of the report process, in one place.
+
+- A report is shared with the delivery team within 7 days of the assessment.
+- The team has 10 working days from sharing to accept or challenge it; working days exclude weekends
+  and England and Wales bank holidays.
+- Amber actions are due 3 calendar months after the report is accepted.
+"""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+SHARE_WITHIN_DAYS = 7
+RESPOND_WITHIN_WORKING_DAYS = 10
+AMBER_ACTIONS_WITHIN_MONTHS = 3
+RESPONSE_REMINDER_WORKING_DAYS_BEFORE = 3
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    # England and Wales: without subdiv="ENG" Easter Monday and the summer bank holiday are missing.
+    return frozenset(holidays.UK(subdiv="ENG", years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: datetime.date, count: int) -> datetime.date:
+    """The `count`th working day after `start` (a negative count goes backwards); `start` itself never counts."""
+    step = datetime.timedelta(days=1 if count >= 0 else -1)
+    day, remaining = start, abs(count)
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
+    if end < start:
+        return -working_days_between(end, start)
+    return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(offset)))
+
+
+def share_due(assessment_date: datetime.date) -> datetime.date:
+    return assessment_date + datetime.timedelta(days=SHARE_WITHIN_DAYS)
+
+
+def response_due(shared_on: datetime.date) -> datetime.date:
+    return add_working_days(shared_on, RESPOND_WITHIN_WORKING_DAYS)
+
+
+def response_reminder_on(due: datetime.date) -> datetime.date:
+    return add_working_days(due, -RESPONSE_REMINDER_WORKING_DAYS_BEFORE)
+
+
+def amber_actions_due(accepted_on: datetime.date) -> datetime.date:
+    return accepted_on + relativedelta(months=AMBER_ACTIONS_WITHIN_MONTHS)
