@@ -67,6 +67,11 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # The test body ran in Playwright's context, with database connections of its own: close them,
+        # or PostgreSQL refuses to drop the test database at the end.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture

@@ -57,3 +57,38 @@ def test_the_plus_team_can_read_but_not_edit_points(client):
     client.force_login(UserFactory(groups=[roles.SERVICE_ASSESSMENT_PLUS_TEAM]))
     point = ServiceStandardPoint.objects.get(number=2)
     assert client.get(f"/admin/snippets/cms/servicestandardpoint/edit/{point.pk}/").status_code in (302, 403)
+
+
+def test_the_service_assessment_team_publishes_a_guidance_page_in_the_cms_admin(client):
+    from wagtail.models import Page
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    from cms.models import GuidancePage
+
+    client.force_login(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    guidance = Page.objects.get(url_path="/home/guidance/")
+    data = nested_form_data(
+        {
+            "title": "Book an assessment",
+            "slug": "book-an-assessment",
+            "summary": "How to book a service assessment.",
+            "body": streamfield(
+                [
+                    ("heading", {"text": "Before you book", "size": "l"}),
+                    ("paragraph", rich_text("<p>Address every amber action first.</p>")),
+                    ("warning_text", "Red points need a reassessment."),
+                ]
+            ),
+            "action-publish": "publish",
+        }
+    )
+    response = client.post(f"/admin/pages/add/cms/guidancepage/{guidance.pk}/", data)
+    assert response.status_code == 302, response.text[:3000]
+    page = GuidancePage.objects.get(slug="book-an-assessment")
+    assert page.live
+
+    public = client.get("/guidance/book-an-assessment/")
+    assert public.status_code == 200
+    assert '<h2 class="govuk-heading-l">Before you book</h2>' in public.text
+    assert "govuk-warning-text" in public.text
+    assert "Address every amber action first." in public.text

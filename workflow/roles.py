@@ -31,6 +31,10 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",
+        # The email outbox (read-only, with a resend button for failed emails) and the Notify template ids.
+        "workflow.view_outboxemail",
+        "workflow.resend_outboxemail",
+        "workflow.change_notifytemplates",
     ],
     SERVICE_ASSESSMENT_PLUS_TEAM: [
         "wagtailadmin.access_admin",

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ between machines come from the environment."""
 
+import json
 import os
 from pathlib import Path
 
@@ -27,6 +28,12 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value.lower() in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def local_notify_template_ids() -> dict[str, str]:
+    """The template ids of the local fake Notify server (workflow/notify/templates.json), for dev and tests."""
+    templates = json.loads((BASE_DIR / "workflow" / "notify" / "templates.json").read_text(encoding="utf-8"))
+    return {template["key"]: template["id"] for template in templates}
 
 
 SECRET_KEY = env("SECRET_KEY")
@@ -109,6 +116,10 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker write at once in `make run`: take the write lock at the start of each
+    # transaction and wait for it, rather than fail with "database is locked" half-way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -118,8 +129,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"
+# Passwords, and one-time sign-in links sent by email (django-sesame): a link works once, for 15 minutes.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "sesame.backends.ModelBackend"]
+SESAME_MAX_AGE = 15 * 60
+SESAME_ONE_TIME = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -151,6 +166,27 @@ REPORTS_INDEX_PAGE_MODEL = "publishing.ReportIndexPage"
 # GOV.UK Notify. Local development and tests point these at the fake Notify server (workflow/notify).
 NOTIFY_API_KEY = env("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT = float(env("NOTIFY_TIMEOUT", "10"))  # seconds per request
+# Notify's delivery receipts (POST /notify/callback/) must carry this bearer token; unset, all are refused.
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN")
+# Template ids are set in the Wagtail admin (Settings > Notify templates); these fill in the blank ones.
+NOTIFY_TEMPLATE_IDS: dict[str, str] = {}
+FEEDBACK_SURVEY_URL = env("FEEDBACK_SURVEY_URL", "")
+# The outbox: failed sends (429, 5xx, timeouts, refused connections) are retried with exponential backoff
+# and jitter, base * 2^(attempt - 1) capped at the maximum, until NOTIFY_MAX_ATTEMPTS; then marked failed.
+NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "10"))
+NOTIFY_RETRY_BASE_SECONDS = float(env("NOTIFY_RETRY_BASE_SECONDS", "10"))
+NOTIFY_RETRY_MAX_SECONDS = float(env("NOTIFY_RETRY_MAX_SECONDS", "1800"))
+# A task stops starting sends after this long; the rest wait for the next task. With up to 3 requests of
+# NOTIFY_TIMEOUT for the last email (look up, send, look up), it must end within Q_CLUSTER's timeout.
+NOTIFY_SEND_BUDGET_SECONDS = float(env("NOTIFY_SEND_BUDGET_SECONDS", "25"))
+NOTIFY_SEND_BATCH_SIZE = int(env("NOTIFY_SEND_BATCH_SIZE", "100"))
+# A task waits in place for retries due within this many seconds (0: leave them to the minute schedule).
+NOTIFY_INLINE_RETRY_WAIT_SECONDS = float(env("NOTIFY_INLINE_RETRY_WAIT_SECONDS", "0"))
+# An email left "sending" this long (its worker died) is looked up by reference, then sent if Notify lacks it.
+NOTIFY_STALE_SENDING_SECONDS = int(env("NOTIFY_STALE_SENDING_SECONDS", "300"))
+# Scheduled reminders missed (the worker was down) are still sent up to this many days late.
+NOTIFY_SCHEDULE_CATCH_UP_DAYS = int(env("NOTIFY_SCHEDULE_CATCH_UP_DAYS", "14"))
 
 # django-q2: the Django ORM broker needs nothing beyond the database; REDIS_URL lets several web and
 # worker machines share one faster queue.

@@ -1,7 +1,7 @@
 """Local development: `make run`. Never used in production."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, local_notify_template_ids
 
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "local-development-only-not-a-secret")  # noqa: S105
@@ -15,6 +15,10 @@ NOTIFY_API_KEY = env(
     "NOTIFY_API_KEY", "local-11111111-1111-4111-8111-111111111111-22222222-2222-4222-8222-222222222222"
 )
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "http://127.0.0.1:6011")
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", "local-callback-token-not-a-secret")  # noqa: S105
+# The fake server's templates (workflow/notify/templates.json), which `make run` loads into it.
+NOTIFY_TEMPLATE_IDS = local_notify_template_ids()
+FEEDBACK_SURVEY_URL = env("FEEDBACK_SURVEY_URL", "https://feedback.example.com/service-assessment")
 # Serve static files straight from the build output (site/dist), without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,5 +1,7 @@
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
+from .history import ReportStatusChange
+from .outbox import NotifyTemplates, OutboxEmail, OutboxStatus
 from .reports import PointRating, ReportAction, ReportPage
 
 __all__ = [
@@ -7,6 +9,9 @@ __all__ = [
     "DeliveryTeamMember",
     "DeliveryTeamRole",
     "Department",
+    "NotifyTemplates",
+    "OutboxEmail",
+    "OutboxStatus",
     "PanelMember",
     "PanelRole",
     "Phase",
@@ -16,5 +21,6 @@ __all__ = [
     "ReportActionStatus",
     "ReportPage",
     "ReportStatus",
+    "ReportStatusChange",
     "Service",
 ]

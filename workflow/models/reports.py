@@ -1,16 +1,100 @@
 """Assessment reports. A report is a Wagtail page so that, once accepted, publishing it is Wagtail publishing it;
 until then it is not live and its URL answers 404 to the public."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django.db.models import Count
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from workflow import deadlines, permissions
+
 from .assessments import Assessment
 from .choices import Rating, ReportActionStatus, ReportStatus
+
+
+def _points(numbers: list[int]) -> str:
+    """ "point 3", "points 3 and 7", "points 1, 2 and 3"."""
+    if len(numbers) == 1:
+        return f"point {numbers[0]}"
+    return "points " + ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+
+
+class Condition:
+    """A django-fsm condition that can also say, in plain words, why it is not met."""
+
+    def __init__(self, refusal: Callable[["ReportPage"], str | None]):
+        self.refusal = refusal
+        self.__name__ = refusal.__name__
+
+    def __call__(self, report: "ReportPage") -> bool:
+        return self.refusal(report) is None
+
+
+@Condition
+def every_point_rated(report: "ReportPage") -> str | None:
+    unrated = [rating.number for rating in report.ratings.all() if not rating.rating]
+    if unrated:
+        return f"Rate every point before submitting: {_points(unrated)} not yet rated."
+    return None
+
+
+@Condition
+def actions_on_every_amber_and_red_point(report: "ReportPage") -> str | None:
+    without = list(
+        report.ratings.filter(rating__in=Rating.needing_actions())
+        .annotate(action_count=Count("actions"))
+        .filter(action_count=0)
+        .values_list("number", flat=True)
+    )
+    if without:
+        return f"Add at least one action to every amber or red point: {_points(without)} has none."
+    return None
+
+
+@Condition
+def no_actions_on_green_points(report: "ReportPage") -> str | None:
+    green_with_actions = list(
+        report.ratings.filter(rating=Rating.GREEN, actions__isnull=False).distinct().values_list("number", flat=True)
+    )
+    if green_with_actions:
+        return f"Remove the actions from green points, which need none: {_points(green_with_actions)}."
+    return None
+
+
+@Condition
+def overall_rating_given(report: "ReportPage") -> str | None:
+    if not report.overall_rating:
+        return "Give the overall rating."
+    suggested = report.suggested_overall_rating
+    if suggested and report.overall_rating != suggested and not report.overall_rating_reason.strip():
+        return (
+            f"Give a reason for an overall rating of {report.get_overall_rating_display().lower()}: "
+            f"the point ratings suggest {Rating(suggested).label.lower()}."
+        )
+    return None
+
+
+def _lead_assessor(report, user) -> bool:
+    return permissions.is_lead_assessor(user, report)
+
+
+def _assessment_team(report, user) -> bool:
+    return permissions.is_assessment_team(user)
+
+
+def _responder(report, user) -> bool:
+    return permissions.is_responder(user, report)
+
+
+def _plus_team(report, user) -> bool:
+    return permissions.is_plus_team(user)
 
 
 class ReportPageQuerySet(PageQuerySet):
@@ -31,6 +115,12 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     overall_rating_reason = models.TextField(
         blank=True, help_text="Why the overall rating differs from the one the point ratings suggest."
     )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    response_due = models.DateField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every edit of the report's own fields, so an edit made on a stale copy is refused.
+    version = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords(excluded_fields=["path", "depth", "numchild", "url_path", "draft_title"])
     objects = PageManager.from_queryset(ReportPageQuerySet)()
@@ -73,6 +163,62 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     def suggested_overall_rating(self):
         return Rating.overall(rating.rating for rating in self.ratings.all())
 
+    @property
+    def share_due(self):
+        return deadlines.share_due(self.assessment.date)
+
+    # The state machine. Perform transitions through workflow.services.transitions, never directly.
+
+    @transition(
+        field=status,
+        source=ReportStatus.DRAFT,
+        target=ReportStatus.SUBMITTED,
+        permission=_lead_assessor,
+        conditions=[
+            every_point_rated,
+            actions_on_every_amber_and_red_point,
+            no_actions_on_green_points,
+            overall_rating_given,
+        ],
+    )
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=[ReportStatus.SUBMITTED, ReportStatus.CHECKED],
+        target=ReportStatus.DRAFT,
+        permission=_assessment_team,
+    )
+    def return_to_panel(self):
+        self.submitted_at = None
+
+    @transition(field=status, source=ReportStatus.SUBMITTED, target=ReportStatus.CHECKED, permission=_assessment_team)
+    def mark_checked(self):
+        pass
+
+    @transition(field=status, source=ReportStatus.CHECKED, target=ReportStatus.SHARED, permission=_assessment_team)
+    def share(self):
+        self.shared_at = timezone.now()
+        self.response_due = deadlines.response_due(timezone.localdate(self.shared_at))
+
+    @transition(field=status, source=ReportStatus.SHARED, target=ReportStatus.ACCEPTED, permission=_responder)
+    def accept(self):
+        self.accepted_at = timezone.now()
+
+    @transition(field=status, source=ReportStatus.SHARED, target=ReportStatus.CHALLENGED, permission=_responder)
+    def challenge(self):
+        pass
+
+    @transition(field=status, source=ReportStatus.CHALLENGED, target=ReportStatus.SUBMITTED, permission=_plus_team)
+    def resolve_challenge(self):
+        self.submitted_at = timezone.now()
+
+    # Publishing follows acceptance at once, in the same request, as the person who accepted.
+    @transition(field=status, source=ReportStatus.ACCEPTED, target=ReportStatus.PUBLISHED, permission=_responder)
+    def mark_published(self):
+        pass
+
 
 class PointRating(models.Model):
     """A point's rating in one report. Number and title are copied from the point when the report is
@@ -85,6 +231,7 @@ class PointRating(models.Model):
     rating = models.CharField(max_length=5, choices=Rating.choices, blank=True)
     done_well = models.TextField("what the team has done well", blank=True)
     to_improve = models.TextField("what the team needs to improve", blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
 
@@ -104,6 +251,7 @@ class ReportAction(models.Model):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ReportActionStatus.choices, default=ReportActionStatus.OPEN)
     evidence = models.TextField(blank=True, help_text="How the team resolved the action.")
+    version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,168 @@
+"""Sign-in links by email: one use, 15 minutes, and no way to learn who has an account."""
+
+import time
+
+import pytest
+import sesame.tokens_v2
+from django.contrib.auth import get_user_model
+
+from workflow import roles
+from workflow.models import OutboxEmail, OutboxStatus
+from workflow.notify import kinds
+
+from .factories import UserFactory
+from .notify_fixtures import running_fake_notify, sent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake_notify(settings):
+    with running_fake_notify(settings) as server:
+        yield server
+
+
+FORM = "/sign-in/link/"
+SENT = "/sign-in/link/sent/"
+
+
+@pytest.fixture
+def person():
+    return UserFactory(email="Pat.Williams@Example.gov.uk", groups=[roles.DELIVERY_TEAM_MEMBERS])
+
+
+def ask_for_link(client, address, capture):
+    with capture(execute=True):
+        return client.post(FORM, {"email": address})
+
+
+def link_from(server) -> str:
+    [email] = sent(server, kinds.SIGN_IN_LINK)
+    return email["personalisation"]["sign_in_link"]
+
+
+def path_of(link: str) -> str:
+    assert link.startswith("http://testserver/sign-in/link/")
+    return link.removeprefix("http://testserver")
+
+
+def test_the_form_asks_for_an_email_address(client):
+    page = client.get(FORM)
+
+    assert page.status_code == 200
+    assert 'type="email"' in page.text
+    assert 'autocomplete="email"' in page.text
+    assert "Get a sign-in link" in page.text
+
+
+def test_an_invalid_address_is_an_error_on_the_form(client):
+    page = client.post(FORM, {"email": "not an address"})
+
+    assert page.status_code == 200
+    assert "There is a problem" in page.text
+    assert "Enter an email address in the correct format, like name@example.com" in page.text
+    assert client.post(FORM, {"email": ""}).text.count("Enter your email address") >= 1
+
+
+def test_a_known_address_gets_a_link_that_signs_in_once(
+    client, person, fake_notify, django_capture_on_commit_callbacks
+):
+    response = ask_for_link(client, "pat.williams@example.gov.uk", django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    assert response["Location"] == SENT
+    [email] = sent(fake_notify, kinds.SIGN_IN_LINK)
+    assert email["email_address"] == person.email
+    assert email["personalisation"]["expires_in"] == "15 minutes"
+    assert email["personalisation"]["name"] == person.get_full_name()
+    link = path_of(link_from(fake_notify))
+
+    landing = client.get(link)
+    assert landing.status_code == 200
+    assert "Sign in" in landing.text
+    assert landing["Referrer-Policy"] == "no-referrer"
+    assert "_auth_user_id" not in client.session  # opening the link (an email scanner, say) does not use it
+
+    signed_in = client.post(link)
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == "/dashboard/"
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+    client.logout()
+    again = client.post(link)
+    assert "This sign-in link has expired" in again.text
+    assert "_auth_user_id" not in client.session
+    assert "This sign-in link has expired" in client.get(link).text
+
+
+def test_the_link_expires_after_15_minutes(
+    client, person, fake_notify, monkeypatch, django_capture_on_commit_callbacks
+):
+    ask_for_link(client, person.email, django_capture_on_commit_callbacks)
+    link = path_of(link_from(fake_notify))
+    issued = time.time()
+
+    class Clock:
+        offset = 0
+
+        @classmethod
+        def time(cls):
+            return issued + cls.offset
+
+    monkeypatch.setattr(sesame.tokens_v2, "time", Clock)
+    Clock.offset = 15 * 60 + 2
+    assert "This sign-in link has expired" in client.post(link).text
+    assert "_auth_user_id" not in client.session
+
+    Clock.offset = 15 * 60 - 30
+    assert client.post(link).status_code == 302
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client, fake_notify, django_capture_on_commit_callbacks):
+    response = ask_for_link(client, "nobody@example.gov.uk", django_capture_on_commit_callbacks)
+
+    assert (response.status_code, response["Location"]) == (302, SENT)
+    assert "If there is an account for that address" in client.get(SENT).text
+    assert OutboxEmail.objects.count() == 0
+    assert sent(fake_notify) == []
+
+
+def test_an_inactive_account_gets_no_link(client, person, fake_notify, django_capture_on_commit_callbacks):
+    person.is_active = False
+    person.save()
+
+    ask_for_link(client, person.email, django_capture_on_commit_callbacks)
+
+    assert sent(fake_notify) == []
+
+
+def test_asking_again_and_again_sends_one_email_a_minute(
+    client, person, fake_notify, django_capture_on_commit_callbacks
+):
+    for _ in range(5):
+        ask_for_link(client, person.email, django_capture_on_commit_callbacks)
+
+    assert len(sent(fake_notify, kinds.SIGN_IN_LINK)) == 1
+
+
+def test_the_link_is_not_kept_once_sent(client, person, fake_notify, django_capture_on_commit_callbacks):
+    ask_for_link(client, person.email, django_capture_on_commit_callbacks)
+
+    email = OutboxEmail.objects.get(kind=kinds.SIGN_IN_LINK)
+    assert email.status == OutboxStatus.SENT
+    assert email.personalisation["sign_in_link"] == "(removed once sent)"
+
+
+def test_a_made_up_token_does_not_sign_in(client, person):
+    assert "This sign-in link has expired" in client.post("/sign-in/link/AAAAAAAAAAAAAAAAAAAAAAAAAAAA/").text
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_can_still_sign_in_with_a_password(client):
+    get_user_model().objects.create_user("staff", "staff@example.gov.uk", "a-long-staff-password", is_staff=True)
+
+    response = client.post("/sign-in/", {"username": "staff", "password": "a-long-staff-password"})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]

@@ -1,0 +1,403 @@
+"""The emails of the report lifecycle: who gets which, with what personalisation.
+
+Emails caused by a status change are written to the outbox in the transition's own transaction
+(`write_for_status_change`, called by the transition service) and sent after commit by
+`queue_for_status_change`, which the transition service calls in `transaction.on_commit`. Scheduled emails
+(reminders, overdue notices, feedback requests) are written by `scheduled_emails`, run daily.
+
+Every link is absolute, built from settings.BASE_URL, and holds only ids: never a person's own text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from workflow import deadlines, roles
+from workflow.models import (
+    Assessment,
+    DeliveryTeamMember,
+    DeliveryTeamRole,
+    NotifyTemplates,
+    OutboxEmail,
+    OutboxStatus,
+    PanelMember,
+    PanelRole,
+    Rating,
+    ReportAction,
+    ReportActionStatus,
+    ReportPage,
+    ReportStatus,
+    ReportStatusChange,
+)
+from workflow.notify import kinds
+from workflow.notify import outbox as notify_outbox
+from workflow.notify.outbox import NewEmail
+
+logger = logging.getLogger(__name__)
+
+NOT_YET_SHARED = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.CHECKED)
+
+
+def queue_for_status_change(status_change_id: int) -> None:
+    """Called after a status change commits; writes the outbox rows for its emails and queues them."""
+    change = ReportStatusChange.objects.filter(pk=status_change_id).select_related("report", "by").first()
+    if change is None:
+        return
+    # Normally written already, in the transition's transaction (and writing twice would insert nothing).
+    if not OutboxEmail.objects.filter(status_change=change).exists():
+        notify_outbox.write(emails_for_status_change(change))
+    ids = OutboxEmail.objects.filter(status_change=change, status=OutboxStatus.QUEUED).values_list("pk", flat=True)
+    notify_outbox.enqueue(list(ids))
+
+
+def write_for_status_change(change: ReportStatusChange) -> list:
+    return notify_outbox.write(emails_for_status_change(change))
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+
+
+def recipients(users: Iterable) -> list[Recipient]:
+    """Active people with an email address, once each (by address), in the order given."""
+    seen: set[str] = set()
+    found = []
+    for user in users:
+        address = (user.email or "").strip()
+        if not user.is_active or not address:
+            if user.is_active:
+                logger.warning("%s has no email address, so gets no email", user.get_username())
+            continue
+        if address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        found.append(Recipient(address, user.get_full_name() or user.get_username()))
+    return found
+
+
+def _group(name: str) -> list:
+    return list(get_user_model().objects.filter(groups__name=name, is_active=True).order_by("pk").distinct())
+
+
+def assessment_team() -> list:
+    return _group(roles.SERVICE_ASSESSMENT_TEAM)
+
+
+def plus_team() -> list:
+    return _group(roles.SERVICE_ASSESSMENT_PLUS_TEAM)
+
+
+def panel(assessment: Assessment) -> list:
+    return [member.user for member in PanelMember.objects.filter(assessment=assessment).select_related("user")]
+
+
+def lead_assessor(assessment: Assessment) -> list:
+    seats = PanelMember.objects.filter(assessment=assessment, role=PanelRole.LEAD).select_related("user")
+    return [member.user for member in seats]
+
+
+def delivery_team(assessment: Assessment, roles_: Iterable[str] | None = None) -> list:
+    members = DeliveryTeamMember.objects.filter(service_id=assessment.service_id).select_related("user")
+    if roles_ is not None:
+        members = members.filter(role__in=list(roles_))
+    return [member.user for member in members.order_by("role", "pk")]
+
+
+RESPONDERS = [DeliveryTeamRole.PRODUCT_MANAGER, DeliveryTeamRole.DELIVERY_MANAGER]
+SHARED_WITH = [*RESPONDERS, DeliveryTeamRole.SRO]
+
+
+# --- words and links -------------------------------------------------------------------------------
+
+
+def long_date(day: datetime.date) -> str:
+    """GOV.UK style: 1 October 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def absolute(path: str) -> str:
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def report_link(report: ReportPage | None, audience: str) -> str:
+    """The report's page for the people of `audience` (assessment_team, assessor, delivery, plus), or
+    their dashboard if that page does not exist."""
+    if report is not None:
+        try:
+            return absolute(reverse(f"{audience}:report", args=[report.pk]))
+        except NoReverseMatch:
+            pass
+    return absolute(reverse("dashboard"))
+
+
+def public_link(report: ReportPage) -> str:
+    parts = report.get_url_parts()
+    return absolute(parts[2] if parts else report.url_path)
+
+
+def _about(assessment: Assessment, recipient: Recipient) -> dict[str, str]:
+    return {"name": recipient.name, "service_name": assessment.service.name, "stage": assessment.stage_label}
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "Someone"
+
+
+def _email(kind: str, recipient: Recipient, key: str, personalisation: dict, *, report=None, change=None) -> NewEmail:
+    return NewEmail(
+        kind=kind,
+        email_address=recipient.email,
+        personalisation=personalisation,
+        idempotency_key=f"{kind}:{key}:{recipient.email.lower()}",
+        report=report,
+        status_change=change,
+    )
+
+
+# --- emails caused by status changes ---------------------------------------------------------------
+
+
+def emails_for_status_change(change: ReportStatusChange) -> list[NewEmail]:
+    report = change.report
+    assessment = Assessment.objects.select_related("service").get(pk=report.assessment_id)
+    key = f"change:{change.pk}"
+
+    def each(kind: str, people: Iterable, extra) -> list[NewEmail]:
+        return [
+            _email(
+                kind,
+                recipient,
+                key,
+                {**_about(assessment, recipient), **extra(recipient)},
+                report=report,
+                change=change,
+            )
+            for recipient in recipients(people)
+        ]
+
+    if change.to_status == ReportStatus.SUBMITTED:
+        lead = lead_assessor(assessment)
+        return each(
+            kinds.REPORT_SUBMITTED,
+            assessment_team(),
+            lambda r: {
+                "assessment_date": long_date(assessment.date),
+                "lead_assessor": _person(lead[0] if lead else None),
+                "report_link": report_link(report, "assessment_team"),
+            },
+        )
+    if change.transition == "return":
+        return each(
+            kinds.REPORT_RETURNED,
+            lead_assessor(assessment),
+            lambda r: {"comment": change.comment, "report_link": report_link(report, "assessor")},
+        )
+    if change.to_status == ReportStatus.SHARED:
+        due = report.response_due or deadlines.response_due(timezone.localdate(change.at))
+        return each(
+            kinds.REPORT_SHARED,
+            delivery_team(assessment, SHARED_WITH),
+            lambda r: {
+                "assessment_date": long_date(assessment.date),
+                "report_link": report_link(report, "delivery"),
+                "response_deadline": long_date(due),
+            },
+        )
+    if change.to_status == ReportStatus.CHALLENGED:
+        return each(
+            kinds.CHALLENGE_RECEIVED,
+            plus_team(),
+            lambda r: {
+                "challenged_by": _person(change.by),
+                "reasons": change.comment,
+                "report_link": report_link(report, "plus"),
+            },
+        )
+    if change.to_status == ReportStatus.PUBLISHED:
+        emails = each(
+            kinds.REPORT_PUBLISHED,
+            [*delivery_team(assessment), *panel(assessment)],
+            lambda r: {"overall_rating": report.get_overall_rating_display(), "public_link": public_link(report)},
+        )
+        red_points = [
+            f"{rating.number}. {rating.title}" for rating in report.ratings.filter(rating=Rating.RED).order_by("number")
+        ]
+        if red_points:
+            emails += each(
+                kinds.REASSESSMENT_NEEDED,
+                delivery_team(assessment),
+                lambda r: {"red_points": red_points, "public_link": public_link(report)},
+            )
+        return emails
+    return []
+
+
+# --- scheduled emails ------------------------------------------------------------------------------
+
+
+def scheduled_emails(today: datetime.date | None = None) -> list[NewEmail]:
+    """Every scheduled email due today. One that fell due up to NOTIFY_SCHEDULE_CATCH_UP_DAYS ago (the
+    schedule did not run) is due still, if it still applies; its idempotency key makes it send once."""
+    today = today or timezone.localdate()
+    catch_up = datetime.timedelta(days=settings.NOTIFY_SCHEDULE_CATCH_UP_DAYS)
+
+    def due(trigger: datetime.date) -> bool:
+        return trigger <= today <= trigger + catch_up
+
+    return [
+        *_response_emails(today, due),
+        *_not_shared_emails(today, due, catch_up),
+        *_feedback_emails(today, due, catch_up),
+        *_amber_action_emails(today, due, catch_up),
+    ]
+
+
+def _response_emails(today, due) -> list[NewEmail]:
+    emails = []
+    shared = ReportPage.objects.filter(
+        status=ReportStatus.SHARED,
+        response_due__isnull=False,
+        response_due__gte=today - datetime.timedelta(days=settings.NOTIFY_SCHEDULE_CATCH_UP_DAYS + 1),
+    ).select_related("assessment__service")
+    for report in shared:
+        assessment, deadline = report.assessment, report.response_due
+        key = f"report:{report.pk}:{deadline.isoformat()}"
+        if due(deadlines.response_reminder_on(deadline)) and today <= deadline:
+            for recipient in recipients(delivery_team(assessment, RESPONDERS)):
+                personalisation = {
+                    **_about(assessment, recipient),
+                    "report_link": report_link(report, "delivery"),
+                    "response_deadline": long_date(deadline),
+                }
+                emails.append(_email(kinds.RESPONSE_REMINDER, recipient, key, personalisation, report=report))
+        if due(deadline + datetime.timedelta(days=1)):
+            for recipient in recipients(assessment_team()):
+                personalisation = {
+                    **_about(assessment, recipient),
+                    "response_deadline": long_date(deadline),
+                    "report_link": report_link(report, "assessment_team"),
+                }
+                emails.append(_email(kinds.RESPONSE_OVERDUE, recipient, key, personalisation, report=report))
+    return emails
+
+
+def _not_shared_emails(today, due, catch_up) -> list[NewEmail]:
+    emails = []
+    latest = today - datetime.timedelta(days=deadlines.SHARE_WITHIN_DAYS)
+    assessments = Assessment.objects.filter(date__range=(latest - catch_up, latest)).select_related("service", "report")
+    team = None
+    for assessment in assessments:
+        report = getattr(assessment, "report", None)
+        if report is not None and report.status not in NOT_YET_SHARED:
+            continue
+        if not due(deadlines.share_due(assessment.date)):
+            continue
+        team = assessment_team() if team is None else team
+        key = f"assessment:{assessment.pk}"
+        for people, audience in ((lead_assessor(assessment), "assessor"), (team, "assessment_team")):
+            for recipient in recipients(people):
+                personalisation = {
+                    **_about(assessment, recipient),
+                    "assessment_date": long_date(assessment.date),
+                    "share_deadline": long_date(deadlines.share_due(assessment.date)),
+                    "report_status": report.get_status_display() if report else "Not started",
+                    "report_link": report_link(report, audience),
+                }
+                emails.append(_email(kinds.REPORT_NOT_SHARED, recipient, key, personalisation, report=report))
+    return emails
+
+
+def _feedback_emails(today, due, catch_up) -> list[NewEmail]:
+    emails = []
+    latest = today - datetime.timedelta(days=1)
+    assessments = Assessment.objects.filter(date__range=(latest - catch_up, latest)).select_related("service")
+    assessments = [assessment for assessment in assessments if due(assessment.date + datetime.timedelta(days=1))]
+    if not assessments:
+        return []
+    survey = NotifyTemplates.current().survey_url()
+    if not survey:
+        logger.error("No feedback survey link is set (Settings > Notify templates), so no feedback requests are sent")
+        return []
+    for assessment in assessments:
+        report = ReportPage.objects.filter(assessment=assessment).first()
+        for recipient in recipients([*delivery_team(assessment), *panel(assessment)]):
+            personalisation = {
+                **_about(assessment, recipient),
+                "assessment_date": long_date(assessment.date),
+                "survey_link": survey,
+            }
+            emails.append(
+                _email(kinds.FEEDBACK_REQUEST, recipient, f"assessment:{assessment.pk}", personalisation, report=report)
+            )
+    return emails
+
+
+def _amber_action_emails(today, due, catch_up) -> list[NewEmail]:
+    soon = datetime.timedelta(days=14)
+    day = datetime.timedelta(days=1)
+    actions = (
+        ReportAction.objects.filter(
+            status=ReportActionStatus.OPEN,
+            rating__rating=Rating.AMBER,
+            rating__report__status=ReportStatus.PUBLISHED,
+            due_date__range=(today - catch_up - day, today + soon),
+        )
+        .select_related("rating__report__assessment__service")
+        .order_by("rating__number", "pk")
+    )
+    grouped: dict[tuple[int, datetime.date], list[ReportAction]] = defaultdict(list)
+    reports = {}
+    for action in actions:
+        report = action.rating.report
+        reports[report.pk] = report
+        grouped[(report.pk, action.due_date)].append(action)
+    emails = []
+    for (report_pk, due_date), open_actions in grouped.items():
+        report = reports[report_pk]
+        if due(due_date - soon) and today <= due_date:
+            kind = kinds.AMBER_ACTIONS_DUE
+        elif due(due_date + day):
+            kind = kinds.AMBER_ACTIONS_OVERDUE
+        else:
+            continue
+        listed = [f"Point {action.rating.number}: {action.description}" for action in open_actions]
+        for recipient in recipients(delivery_team(report.assessment)):
+            personalisation = {
+                **_about(report.assessment, recipient),
+                "due_date": long_date(due_date),
+                "actions": listed,
+                "report_link": report_link(report, "delivery"),
+            }
+            emails.append(
+                _email(kind, recipient, f"report:{report.pk}:{due_date.isoformat()}", personalisation, report=report)
+            )
+    return emails
+
+
+# --- sign-in links ---------------------------------------------------------------------------------
+
+
+def sign_in_email(user, link: str, *, now: datetime.datetime | None = None) -> list[NewEmail]:
+    """The sign-in link email; at most one per person per minute, so a form submitted over and over
+    sends one email a minute at most."""
+    now = now or timezone.now()
+    found = recipients([user])
+    if not found:
+        return []
+    minutes = settings.SESAME_MAX_AGE // 60
+    personalisation = {"name": found[0].name, "sign_in_link": link, "expires_in": f"{minutes} minutes"}
+    return [_email(kinds.SIGN_IN_LINK, found[0], f"user:{user.pk}:{now:%Y%m%dT%H%M}", personalisation)]

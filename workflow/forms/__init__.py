@@ -1,0 +1,1 @@
+"""The forms of the report process, one module per kind of user."""

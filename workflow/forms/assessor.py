@@ -1,0 +1,176 @@
+"""The assessors' report forms. They check what was typed; the editing services decide whether it may be saved."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+
+from workflow.models import Rating
+
+TEXT_LIMIT = 10_000
+ACTION_LIMIT = 2_000
+# The largest value every supported database stores in a positive integer column: a bigger "version"
+# typed into the page would otherwise reach the database and fail there.
+VERSION_LIMIT = 2_147_483_647
+
+RATING_HINTS = {
+    Rating.GREEN: "The service meets this point of the Standard. Green points have no actions.",
+    Rating.AMBER: "The service can move to the next phase, but the team must address the actions within 3 months.",
+    Rating.RED: "The service must pause, address the actions and be reassessed against this point.",
+}
+
+OVERALL_HINTS = {
+    Rating.GREEN: "The service can progress to the next phase.",
+    Rating.AMBER: "The service can progress to the next phase while the team works on the amber actions.",
+    Rating.RED: "The service must pause and be reassessed against the points rated red.",
+}
+
+
+def text_field(label: str, *, required: bool = True, limit: int = TEXT_LIMIT, hint: str = "", rows: int = 8, **kwargs):
+    """A textarea limited by a validator rather than `max_length`, which would add a maxlength attribute and
+    let the browser silently cut off pasted text: too long should be an error the person can see."""
+    name = label[0].upper() + label[1:]
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        validators=[MaxLengthValidator(limit, message=f"{name} must be {limit:,} characters or fewer")],
+        **kwargs,
+    )
+
+
+class RadioSelectWithHints(forms.RadioSelect):
+    """GOV.UK radios with a hint under each option."""
+
+    option_template_name = "workflow/assessor/widgets/radio_option_with_hint.html"
+
+    def __init__(self, hints: dict[str, str], attrs=None):
+        self.hints = hints
+        super().__init__(attrs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["hint"] = self.hints.get(value, "")
+        if option["hint"] and "id" in option["attrs"]:
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_hint"
+        return option
+
+
+class VersionedForm(forms.Form):
+    """A form for a row edited by several people: it carries the version the person started from."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        max_value=VERSION_LIMIT,
+        error_messages={
+            "required": "This page is out of date. Go back to the report and try again",
+            "invalid": "This page is out of date. Go back to the report and try again",
+            "min_value": "This page is out of date. Go back to the report and try again",
+            "max_value": "This page is out of date. Go back to the report and try again",
+        },
+    )
+
+    def _post_clean(self):
+        super()._post_clean()
+        # A hidden field's error would be shown as "(Hidden field version) …": it is the page's problem,
+        # not a field the person can correct, so it is reported for the whole form.
+        if "version" in self._errors:
+            self.add_error(None, self._errors.pop("version"))
+
+    def take_version(self, version: int) -> None:
+        """After a refused stale edit: the next save starts from the version now shown, keeping what was typed."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)
+
+
+class ServiceDetailsForm(VersionedForm):
+    service_description = text_field(
+        "Service description",
+        hint="What the service does, in plain English, for someone who has never heard of it.",
+        error_messages={"required": "Enter a description of the service"},
+    )
+    service_users = text_field(
+        "Service users",
+        hint="Who uses the service.",
+        rows=5,
+        error_messages={"required": "Enter who uses the service"},
+    )
+
+
+class PointForm(VersionedForm):
+    # Not required: assessors write notes during the assessment, before they have agreed a rating.
+    # Submitting the report checks every point is rated.
+    rating = forms.ChoiceField(
+        label="Rating",
+        choices=Rating.choices,
+        required=False,
+        widget=RadioSelectWithHints(RATING_HINTS),
+        error_messages={"invalid_choice": "Select green, amber or red"},
+    )
+    done_well = text_field("What the team has done well", required=False, hint="Use a new line for each thing.")
+    to_improve = text_field(
+        "What the team needs to improve", required=False, hint="Use a new line for each thing. Say why it matters."
+    )
+
+
+class ActionForm(forms.Form):
+    description = text_field(
+        "What the team needs to do",
+        limit=ACTION_LIMIT,
+        rows=4,
+        hint="Say what the team should do and how it will show it has been done.",
+        error_messages={"required": "Enter what the team needs to do"},
+    )
+    due_date = forms.DateField(
+        label="Due date (optional)",
+        required=False,
+        help_text="Actions on amber points are due 3 months after the team accepts the report, whatever date you "
+        "give here.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a real due date, for example 2027-01-31"},
+    )
+
+
+class ActionEditForm(ActionForm, VersionedForm):
+    pass
+
+
+class RemoveActionForm(VersionedForm):
+    pass
+
+
+class OverallRatingForm(VersionedForm):
+    overall_rating = forms.ChoiceField(
+        label="Overall rating",
+        choices=Rating.choices,
+        widget=RadioSelectWithHints(OVERALL_HINTS),
+        error_messages={"required": "Select the overall rating", "invalid_choice": "Select the overall rating"},
+    )
+    reason = text_field(
+        "Reason for differing from the suggested rating",
+        required=False,
+        rows=5,
+        hint="Needed only if your overall rating is not the one the point ratings suggest.",
+    )
+
+    def __init__(self, *args, suggested: str | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggested = suggested
+        if suggested:
+            self.fields["overall_rating"].help_text = (
+                f"The point ratings suggest {Rating(suggested).label.lower()}: any red point gives red, otherwise "
+                "any amber point gives amber, otherwise green."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        overall = cleaned.get("overall_rating")
+        reason_given = "reason" in self.errors or cleaned.get("reason", "").strip()
+        if self.suggested and overall and overall != self.suggested and not reason_given:
+            self.add_error(
+                "reason",
+                f"Give a reason for an overall rating of {Rating(overall).label.lower()}: "
+                f"the point ratings suggest {Rating(self.suggested).label.lower()}",
+            )
+        return cleaned

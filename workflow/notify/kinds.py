@@ -1,0 +1,143 @@
+"""Every email the service sends: one GOV.UK Notify template each.
+
+The catalogue is the contract between the code and the templates in Notify: each kind names the
+personalisation the service sends, and `check_notify_templates` checks that each configured template
+asks for nothing more. README.md ("Emails") documents the same table for people.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    key: str
+    name: str  # how the admin and the README name it
+    to: str  # who receives it, in words
+    when: str  # what sends it, in words
+    personalisation: tuple[str, ...]
+
+
+REPORT_SUBMITTED = "report_submitted"
+REPORT_RETURNED = "report_returned"
+REPORT_SHARED = "report_shared"
+RESPONSE_REMINDER = "response_reminder"
+RESPONSE_OVERDUE = "response_overdue"
+REPORT_NOT_SHARED = "report_not_shared"
+CHALLENGE_RECEIVED = "challenge_received"
+REPORT_PUBLISHED = "report_published"
+FEEDBACK_REQUEST = "feedback_request"
+AMBER_ACTIONS_DUE = "amber_actions_due"
+AMBER_ACTIONS_OVERDUE = "amber_actions_overdue"
+REASSESSMENT_NEEDED = "reassessment_needed"
+SIGN_IN_LINK = "sign_in_link"
+
+_REPORT = ("name", "service_name", "stage")
+
+KINDS: dict[str, EmailKind] = {
+    kind.key: kind
+    for kind in [
+        EmailKind(
+            REPORT_SUBMITTED,
+            "Report ready to check",
+            "the service assessment team",
+            "the lead assessor submits a report, or the Service Assessment Plus team resolves a challenge",
+            (*_REPORT, "assessment_date", "lead_assessor", "report_link"),
+        ),
+        EmailKind(
+            REPORT_RETURNED,
+            "Report returned to the panel",
+            "the lead assessor",
+            "the service assessment team returns a report",
+            (*_REPORT, "comment", "report_link"),
+        ),
+        EmailKind(
+            REPORT_SHARED,
+            "Report shared with the team",
+            "the product manager, delivery manager and SRO",
+            "the service assessment team shares a report",
+            (*_REPORT, "assessment_date", "report_link", "response_deadline"),
+        ),
+        EmailKind(
+            RESPONSE_REMINDER,
+            "Response reminder",
+            "the product manager and delivery manager",
+            "daily schedule: 3 working days before the response deadline of a shared report",
+            (*_REPORT, "report_link", "response_deadline"),
+        ),
+        EmailKind(
+            RESPONSE_OVERDUE,
+            "Response overdue",
+            "the service assessment team",
+            "daily schedule: the day after the response deadline, if the report is still waiting for a response",
+            (*_REPORT, "response_deadline", "report_link"),
+        ),
+        EmailKind(
+            REPORT_NOT_SHARED,
+            "Report not yet shared",
+            "the lead assessor and the service assessment team",
+            "daily schedule: 7 days after the assessment, if its report has not been shared",
+            (*_REPORT, "assessment_date", "share_deadline", "report_status", "report_link"),
+        ),
+        EmailKind(
+            CHALLENGE_RECEIVED,
+            "Challenge received",
+            "the Service Assessment Plus team",
+            "the product or delivery manager challenges a report",
+            (*_REPORT, "challenged_by", "reasons", "report_link"),
+        ),
+        EmailKind(
+            REPORT_PUBLISHED,
+            "Report published",
+            "the delivery team and the panel",
+            "the product or delivery manager accepts a report, which publishes it",
+            (*_REPORT, "overall_rating", "public_link"),
+        ),
+        EmailKind(
+            FEEDBACK_REQUEST,
+            "Feedback request",
+            "the delivery team and the panel",
+            "daily schedule: the day after the assessment",
+            (*_REPORT, "assessment_date", "survey_link"),
+        ),
+        EmailKind(
+            AMBER_ACTIONS_DUE,
+            "Amber actions due soon",
+            "the delivery team",
+            "daily schedule: 2 weeks before open amber actions are due",
+            (*_REPORT, "due_date", "actions", "report_link"),
+        ),
+        EmailKind(
+            AMBER_ACTIONS_OVERDUE,
+            "Amber actions overdue",
+            "the delivery team",
+            "daily schedule: the day after open amber actions were due",
+            (*_REPORT, "due_date", "actions", "report_link"),
+        ),
+        EmailKind(
+            REASSESSMENT_NEEDED,
+            "Reassessment needed",
+            "the delivery team",
+            "a report with any red point is published",
+            (*_REPORT, "red_points", "public_link"),
+        ),
+        EmailKind(
+            SIGN_IN_LINK,
+            "Sign-in link",
+            "the person who asked, if they have an account",
+            "someone asks for a sign-in link at /sign-in/link/",
+            ("name", "sign_in_link", "expires_in"),
+        ),
+    ]
+}
+
+# Emails whose personalisation grants access: never shown in the admin, scrubbed once sent, never resent.
+SECRET_KINDS = frozenset({SIGN_IN_LINK})
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(kind.key, kind.name) for kind in KINDS.values()]
+
+
+def normalise_placeholder(name: str) -> str:
+    """Notify matches personalisation to placeholders ignoring case, spaces, underscores and hyphens."""
+    return "".join(character for character in name.lower() if character not in " _-")

@@ -1,0 +1,202 @@
+"""Reads for the dashboards and report pages of the report process.
+
+Each selector fetches everything its page shows in a fixed number of queries, whatever the number of
+reports, and works out deadlines only through `workflow.deadlines`. Dates are computed for the `today`
+passed in, so pages and tests agree on what is overdue without freezing the clock."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils import timezone
+
+from workflow import deadlines, permissions
+from workflow.models import (
+    Rating,
+    ReportAction,
+    ReportActionStatus,
+    ReportPage,
+    ReportStatus,
+    ReportStatusChange,
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: datetime.date
+    today: datetime.date
+
+    @property
+    def overdue(self) -> bool:
+        # Compared by calendar: on a Saturday a deadline of the Friday before is 0 working days away, yet missed.
+        return self.due < self.today
+
+    @property
+    def due_today(self) -> bool:
+        return self.due == self.today
+
+    @property
+    def working_days_left(self) -> int:
+        return deadlines.working_days_between(self.today, self.due)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A report on a dashboard with the deadline that matters in its status, and the latest challenge if any."""
+
+    report: ReportPage
+    deadline: Deadline | None = None
+    challenge: ReportStatusChange | None = None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: ReportAction
+    due: datetime.date | None
+    today: datetime.date
+
+    @property
+    def report(self) -> ReportPage:
+        return self.action.rating.report
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < self.today
+
+
+@dataclass
+class Worklist:
+    to_check: list[ReportRow] = field(default_factory=list)
+    to_share: list[ReportRow] = field(default_factory=list)
+    awaiting_response: list[ReportRow] = field(default_factory=list)
+    challenged: list[ReportRow] = field(default_factory=list)
+
+    @property
+    def overdue_count(self) -> int:
+        rows = [*self.to_check, *self.to_share, *self.awaiting_response]
+        return sum(1 for row in rows if row.deadline and row.deadline.overdue)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def _reports() -> QuerySet[ReportPage]:
+    return ReportPage.objects.select_related("assessment__service__department", "assessment__reassessment_of")
+
+
+def _with_challenges(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
+    # Newest first: a report challenged, resolved and challenged again shows the reasons that stand now.
+    challenges = ReportStatusChange.objects.filter(transition="challenge").select_related("by").order_by("-at", "-pk")
+    return reports.prefetch_related(Prefetch("status_changes", queryset=challenges, to_attr="challenges"))
+
+
+def _latest_challenge(report: ReportPage) -> ReportStatusChange | None:
+    challenges = getattr(report, "challenges", None)
+    return challenges[0] if challenges else None
+
+
+def response_deadline(report: ReportPage, *, today: datetime.date | None = None) -> Deadline | None:
+    """The delivery team's deadline to accept or challenge, while it is running."""
+    if report.status != ReportStatus.SHARED or report.response_due is None:
+        return None
+    return Deadline(due=report.response_due, today=_today(today))
+
+
+def share_deadline(report: ReportPage, *, today: datetime.date | None = None) -> Deadline:
+    return Deadline(due=deadlines.share_due(report.assessment.date), today=_today(today))
+
+
+def reports_for_delivery_team(user, *, today: datetime.date | None = None) -> list[ReportRow]:
+    """The reports of the person's services that the delivery team may see, those awaiting a response first."""
+    if not permissions.is_delivery_team_member(user):
+        return []
+    today = _today(today)
+    reports = _with_challenges(
+        _reports()
+        .filter(assessment__service__team_members__user=user, status__in=permissions.TEAM_SEES_FROM)
+        .order_by("-assessment__date", "-pk")
+    )
+    rows = [
+        ReportRow(report=report, deadline=response_deadline(report, today=today), challenge=_latest_challenge(report))
+        for report in reports
+    ]
+    return sorted(rows, key=lambda row: row.report.status != ReportStatus.SHARED)
+
+
+def open_actions_for_delivery_team(user, *, today: datetime.date | None = None) -> list[ActionRow]:
+    """The open actions of the person's services from accepted reports, soonest due first; red actions, which
+    are resolved by a reassessment rather than by a date, come last."""
+    if not permissions.is_delivery_team_member(user):
+        return []
+    today = _today(today)
+    actions = (
+        ReportAction.objects.filter(
+            status=ReportActionStatus.OPEN,
+            rating__report__status__in=[ReportStatus.ACCEPTED, ReportStatus.PUBLISHED],
+            rating__report__assessment__service__team_members__user=user,
+        )
+        .select_related("rating__report__assessment__service")
+        .order_by("rating__report__assessment__service__name", "rating__number", "created_at", "pk")
+    )
+    rows = [ActionRow(action=action, due=_action_due(action), today=today) for action in actions]
+    return sorted(rows, key=lambda row: (row.due is None, row.due or today))
+
+
+def _action_due(action: ReportAction) -> datetime.date | None:
+    if action.due_date:
+        return action.due_date
+    # Acceptance stamps amber actions with their due date; an action added without one is still due on the rule.
+    report = action.rating.report
+    if action.rating.rating == Rating.AMBER and report.accepted_at:
+        return deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
+    return None
+
+
+def assessment_team_worklist(today: datetime.date | None = None) -> Worklist:
+    """What the service assessment team has to do, or is waiting on, oldest assessment first."""
+    today = _today(today)
+    reports = _with_challenges(
+        _reports()
+        .filter(
+            status__in=[
+                ReportStatus.SUBMITTED,
+                ReportStatus.CHECKED,
+                ReportStatus.SHARED,
+                ReportStatus.CHALLENGED,
+            ]
+        )
+        .order_by("assessment__date", "pk")
+    )
+    worklist = Worklist()
+    for report in reports:
+        if report.status == ReportStatus.SUBMITTED:
+            worklist.to_check.append(ReportRow(report=report, deadline=share_deadline(report, today=today)))
+        elif report.status == ReportStatus.CHECKED:
+            worklist.to_share.append(ReportRow(report=report, deadline=share_deadline(report, today=today)))
+        elif report.status == ReportStatus.SHARED:
+            worklist.awaiting_response.append(ReportRow(report=report, deadline=response_deadline(report, today=today)))
+        else:
+            worklist.challenged.append(ReportRow(report=report, challenge=_latest_challenge(report)))
+    return worklist
+
+
+def challenged_reports() -> list[ReportRow]:
+    """The reports the Service Assessment Plus team is resolving, longest challenged first."""
+    reports = _with_challenges(_reports().filter(status=ReportStatus.CHALLENGED).order_by("assessment__date", "pk"))
+    rows = [ReportRow(report=report, challenge=_latest_challenge(report)) for report in reports]
+    return sorted(rows, key=lambda row: (row.challenge is None, row.challenge.at if row.challenge else None))
+
+
+def latest_challenge(report: ReportPage) -> ReportStatusChange | None:
+    return report.status_changes.filter(transition="challenge").select_related("by").order_by("-at", "-pk").first()
+
+
+def report_history(report: ReportPage) -> QuerySet[ReportStatusChange]:
+    return report.status_changes.select_related("by").order_by("at", "pk")
+
+
+def with_ratings(report: ReportPage) -> ReportPage:
+    """The report with its ratings and their actions loaded, so showing the whole report takes two queries."""
+    prefetch_related_objects([report], Prefetch("ratings__actions"))
+    return report

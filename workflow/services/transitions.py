@@ -1,0 +1,179 @@
+"""The one way a report changes status.
+
+Each transition has a service function (`report_submit`, `report_share`, ...). Each locks the report
+row, checks the person may make the transition and that its conditions hold (saying why not, in
+plain words), performs it, saves, records a status-history row, and queues its emails to be sent
+once the transaction commits. A refusal changes nothing."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+
+from workflow import emails
+from workflow.models import Rating, ReportAction, ReportPage, ReportStatusChange
+from workflow.models.reports import Condition
+
+from .. import deadlines
+
+
+class TransitionRefused(Exception):
+    """The transition cannot happen now; `reasons` say why, in words for the person who asked."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    method: str
+    done: str  # "The report has been {done}."
+    comment_required: str | None = None
+
+
+TRANSITIONS = {
+    transition.name: transition
+    for transition in [
+        Transition("submit", "submit", "submitted to the service assessment team"),
+        Transition(
+            "return",
+            "return_to_panel",
+            "returned to the panel",
+            comment_required="Enter a comment for the panel saying what needs to change",
+        ),
+        Transition("check", "mark_checked", "marked as checked"),
+        Transition("share", "share", "shared with the delivery team"),
+        Transition("accept", "accept", "accepted and published"),
+        Transition(
+            "challenge", "challenge", "challenged", comment_required="Enter your reasons for challenging the report"
+        ),
+        Transition(
+            "resolve",
+            "resolve_challenge",
+            "sent back to the service assessment team to check and share again",
+            comment_required="Enter the changes agreed with the panel and the team",
+        ),
+    ]
+}
+
+
+def _meta(report: ReportPage, transition: Transition):
+    return getattr(type(report), transition.method)._django_fsm
+
+
+def may_make(report: ReportPage, transition: Transition, user) -> bool:
+    """Whether this person may ever make this transition on this report, whatever its status now."""
+    # Every source state of a transition method shares its permission: ask any of them.
+    any_source = next(iter(_meta(report, transition).transitions.values()))
+    return any_source.has_perm(report, user)
+
+
+def allowed_transitions(report: ReportPage, user) -> list[Transition]:
+    """The transitions this person may make on this report now, conditions aside (for buttons)."""
+    return [
+        transition
+        for transition in TRANSITIONS.values()
+        if _meta(report, transition).has_transition(report.status) and may_make(report, transition, user)
+    ]
+
+
+def refusal_reasons(report: ReportPage, transition: Transition, comment: str = "") -> list[str]:
+    """Why the transition cannot happen now, assuming the person may make it; empty when it can."""
+    meta = _meta(report, transition)
+    if not meta.has_transition(report.status):
+        return [f"This report is {report.get_status_display().lower()}, so it cannot be {transition.done} now."]
+    reasons = []
+    for condition in meta.get_transition(report.status).conditions:
+        refusal = condition.refusal(report) if isinstance(condition, Condition) else None
+        if refusal is None and not condition(report):
+            refusal = f"The report cannot be {transition.done} now."
+        if refusal:
+            reasons.append(refusal)
+    if transition.comment_required and not comment.strip():
+        reasons.append(transition.comment_required + ".")
+    return reasons
+
+
+@transaction.atomic
+def _perform(*, report: ReportPage, transition: Transition, user, comment: str = "") -> ReportPage:
+    # Lock the row: of two people pressing accept and challenge at once, the second waits, then sees the
+    # new status and is refused. (SQLite has no row locks; the status check on save catches it there.)
+    locked = ReportPage.objects.select_for_update().get(pk=report.pk)
+    if not may_make(locked, transition, user):
+        raise PermissionDenied(f"You cannot make this change to the report for {locked.title}.")
+    reasons = refusal_reasons(locked, transition, comment)
+    if reasons:
+        raise TransitionRefused(reasons)
+    _run(locked, transition, user, comment.strip())
+    if transition.name == "accept":
+        _publish(locked, user)
+        locked.refresh_from_db()
+    return locked
+
+
+def _run(report: ReportPage, transition: Transition, user, comment: str) -> None:
+    from_status = report.status
+    getattr(report, transition.method)()
+    try:
+        report.save()
+    except ConcurrentTransition as error:
+        raise TransitionRefused(["Someone else changed this report's status at the same time. Try again."]) from error
+    change = ReportStatusChange.objects.create(
+        report=report,
+        transition=transition.name,
+        from_status=from_status,
+        to_status=report.status,
+        by=user,
+        comment=comment,
+    )
+    # Written in this transaction, so a rolled-back transition leaves no email; sent once it commits.
+    emails.write_for_status_change(change)
+    transaction.on_commit(lambda: emails.queue_for_status_change(change.pk))
+
+
+def _publish(report: ReportPage, user) -> None:
+    """Accepting publishes: amber actions get their due date, and the page goes live in the reports section."""
+    due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
+    ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER).update(due_date=due)
+    _run(report, Transition("publish", "mark_published", "published"), user, "Published on acceptance.")
+    # The transition's own permission allowed this; the delivery team has no Wagtail page permissions.
+    report.save_revision(user=user).publish(user=user, skip_permission_checks=True)
+
+
+def report_submit(*, report: ReportPage, user) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["submit"], user=user)
+
+
+def report_return(*, report: ReportPage, user, comment: str) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["return"], user=user, comment=comment)
+
+
+def report_check(*, report: ReportPage, user) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["check"], user=user)
+
+
+def report_share(*, report: ReportPage, user) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["share"], user=user)
+
+
+def report_accept(*, report: ReportPage, user) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["accept"], user=user)
+
+
+def report_challenge(*, report: ReportPage, user, reasons: str) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["challenge"], user=user, comment=reasons)
+
+
+def report_resolve_challenge(*, report: ReportPage, user, agreed_changes: str) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["resolve"], user=user, comment=agreed_changes)
+
+
+def report_transition(*, report: ReportPage, name: str, user, comment: str = "") -> ReportPage:
+    """For views that take the transition's name from a form: the same checks, by name."""
+    if name not in TRANSITIONS:
+        raise TransitionRefused([f"There is no such change as {name!r}."])
+    return _perform(report=report, transition=TRANSITIONS[name], user=user, comment=comment)

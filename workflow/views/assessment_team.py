@@ -1,0 +1,104 @@
+"""The service assessment team's pages: the worklist of reports to check, share and chase, and each report
+with its status history and the changes the team may make to it now."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from workflow import permissions, selectors
+from workflow.forms.responses import ReturnForm
+from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
+
+from .common import get_report_for, perform_transition
+
+# The transitions this page offers; any other the person may make (a superuser resolving a challenge) has its
+# own page, linked from the report.
+HANDLED_HERE = ("check", "share", "return")
+
+
+def _may_manage(user, report) -> bool:
+    # get_report_for asks about a person and a report; this rule is about the person alone.
+    return permissions.is_assessment_team(user)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    if not permissions.is_assessment_team(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(
+        request,
+        "workflow/assessment_team/dashboard.html",
+        {"worklist": selectors.assessment_team_worklist(today), "today": today},
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request, report_id: str):
+    report = get_report_for(request.user, report_id, may=_may_manage)
+    allowed = [transition.name for transition in allowed_transitions(report, request.user)]
+    today = timezone.localdate()
+    return render(
+        request,
+        "workflow/assessment_team/report.html",
+        {
+            "report": selectors.with_ratings(report),
+            "history": selectors.report_history(report),
+            "transitions": [name for name in allowed if name in HANDLED_HERE],
+            "can_resolve": "resolve" in allowed,
+            "share_deadline": selectors.share_deadline(report, today=today),
+            "response_deadline": selectors.response_deadline(report, today=today),
+        },
+    )
+
+
+def _transition_without_comment(name: str):
+    @login_required
+    @require_POST
+    def view(request, report_id: str):
+        report = get_report_for(request.user, report_id, may=_may_manage)
+        perform_transition(request, report, name)
+        return redirect("assessment_team:report", report_id=report.pk)
+
+    view.__name__ = f"{name}_report"
+    return view
+
+
+check = _transition_without_comment("check")
+share = _transition_without_comment("share")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_to_panel(request, report_id: str):
+    report = get_report_for(request.user, report_id, may=_may_manage)
+    if request.method == "POST":
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            perform_transition(request, report, "return", comment=form.cleaned_data["comment"])
+            return redirect("assessment_team:report", report_id=report.pk)
+    else:
+        if not any(transition.name == "return" for transition in allowed_transitions(report, request.user)):
+            # Only the status can stand in the way of this team, and refusal_reasons names it first.
+            messages.error(request, refusal_reasons(report, TRANSITIONS["return"])[0])
+            return redirect("assessment_team:report", report_id=report.pk)
+        form = ReturnForm()
+    return render(request, "workflow/assessment_team/return.html", {"report": report, "form": form})
+
+
+# A bounded number: SQLite cannot compare a column with a longer one, so a made-up address would crash the page
+# (500) instead of finding nothing (404).
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("reports/<row_id:report_id>/", report_detail, name="report"),
+    path("reports/<row_id:report_id>/check/", check, name="check"),
+    path("reports/<row_id:report_id>/share/", share, name="share"),
+    path("reports/<row_id:report_id>/return/", return_to_panel, name="return"),
+]

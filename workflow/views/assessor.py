@@ -1,0 +1,419 @@
+"""The assessors' pages: the assessments whose panel they sit on, and the report the panel writes and the
+lead assessor submits. Forms check the input, the editing services write it, workflow.permissions decides
+who may do what."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from workflow import permissions
+from workflow.forms.assessor import (
+    ActionEditForm,
+    ActionForm,
+    OverallRatingForm,
+    PointForm,
+    RemoveActionForm,
+    ServiceDetailsForm,
+)
+from workflow.models import (
+    Assessment,
+    PanelMember,
+    PanelRole,
+    PointRating,
+    Rating,
+    ReportAction,
+    ReportPage,
+    ReportStatus,
+)
+from workflow.services import editing
+from workflow.services.editing import StaleEdit
+from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
+
+from .common import get_report_for, perform_transition
+
+STALE = (
+    "Someone else saved a change to {what} while you were editing. Their version is shown below; "
+    "your text is still in the form — check it and save again."
+)
+GONE = (
+    "Someone else removed this action while you were editing it. Your text is still in the form: copy it "
+    "and add it as a new action if the team still needs to do it."
+)
+
+STATUS_TAGS = {
+    ReportStatus.DRAFT: "govuk-tag--blue",
+    ReportStatus.SUBMITTED: "govuk-tag--purple",
+    ReportStatus.CHECKED: "govuk-tag--purple",
+    ReportStatus.SHARED: "govuk-tag--turquoise",
+    ReportStatus.CHALLENGED: "govuk-tag--orange",
+    ReportStatus.ACCEPTED: "govuk-tag--green",
+    ReportStatus.PUBLISHED: "govuk-tag--green",
+}
+
+BEFORE_SHARING = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.CHECKED)
+
+READ_ONLY_BECAUSE = {
+    ReportStatus.SUBMITTED: "The report has been submitted to the service assessment team, so the panel can no "
+    "longer change it. If something needs to change, ask the service assessment team to return it to the panel.",
+    ReportStatus.CHECKED: "The service assessment team has checked the report, so the panel can no longer change it.",
+    ReportStatus.SHARED: "The report has been shared with the delivery team, so the panel can no longer change it.",
+    ReportStatus.ACCEPTED: "The delivery team has accepted the report, so it can no longer be changed.",
+    ReportStatus.PUBLISHED: "The report has been accepted and published, so it can no longer be changed.",
+}
+
+
+def _read_only_reason(user, report) -> str:
+    """Why this person sees the report without edit links, in words for them."""
+    role = permissions.panel_role(user, report)
+    if role == PanelRole.OBSERVER:
+        return "You are an observer on this panel, so you can read the report but not change it."
+    if role is None or not permissions.is_on_panel(user, report):
+        return "You are not on this assessment's panel, so you can read the report but not change it."
+    return READ_ONLY_BECAUSE.get(report.status, "The panel cannot change the report now.")
+
+
+def _save(form, what: str, service, **arguments) -> bool:
+    """Runs an editing service for a valid form. When it refuses, the form keeps what the person typed and
+    says why; after a stale edit `form.current` is the row as someone else saved it and the form carries its
+    version, so saving again goes through."""
+    form.current = form.their_change = None
+    try:
+        service(**arguments)
+    except StaleEdit as stale:
+        if stale.current is None:
+            form.add_error(None, GONE)
+            return False
+        form.current = stale.current
+        form.their_change = stale.current.history.first()
+        form.take_version(stale.current.version)
+        form.add_error(None, STALE.format(what=what))
+        return False
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+@dataclass
+class DashboardRow:
+    assessment: Assessment
+    role: str
+    report: ReportPage | None
+    status_tag: str
+    share_due: datetime.date | None
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    if not permissions.is_assessor(user):
+        raise PermissionDenied
+    assessments = (
+        Assessment.objects.for_assessor(user)
+        .select_related("service__department", "report")
+        .prefetch_related(
+            Prefetch("panel_members", queryset=PanelMember.objects.filter(user=user), to_attr="own_seats")
+        )
+    )
+    rows = []
+    for assessment in assessments:
+        report = getattr(assessment, "report", None)  # None until the report is created
+        rows.append(
+            DashboardRow(
+                assessment=assessment,
+                role=assessment.own_seats[0].get_role_display(),
+                report=report,
+                status_tag=STATUS_TAGS.get(report.status, "") if report else "",
+                # Once shared, the deadline has been met and only clutters the list.
+                share_due=report.share_due if report and report.status in BEFORE_SHARING else None,
+            )
+        )
+    return render(request, "workflow/assessor/dashboard.html", {"rows": rows})
+
+
+@login_required
+def report_overview(request, report_id: int):
+    user = request.user
+    report = get_report_for(user, report_id)
+    # Fetched once for the task list, the suggested rating, the submit checks and the report body.
+    prefetch_related_objects(
+        [report], Prefetch("ratings", queryset=PointRating.objects.order_by("number").prefetch_related("actions"))
+    )
+    role = permissions.panel_role(user, report)
+    can_edit = permissions.can_edit_report(user, report)
+    can_submit = TRANSITIONS["submit"] in allowed_transitions(report, user)
+    latest = report.status_changes.last()
+    return render(
+        request,
+        "workflow/assessor/report.html",
+        {
+            "report": report,
+            "assessment": report.assessment,
+            "ratings": report.ratings.all(),
+            "role": PanelRole(role).label if role else "",
+            "status_tag": STATUS_TAGS.get(report.status, ""),
+            "can_edit": can_edit,
+            "can_give_overall_rating": permissions.can_give_overall_rating(user, report),
+            "is_lead": permissions.is_lead_assessor(user, report),
+            "read_only_reason": "" if can_edit else _read_only_reason(user, report),
+            "suggested": report.suggested_overall_rating,
+            "can_submit": can_submit,
+            "still_needed": refusal_reasons(report, TRANSITIONS["submit"]) if can_submit else [],
+            # Why a report came back to the panel, when it did.
+            "returned": latest
+            if latest and latest.to_status == report.status and latest.transition in ("return", "challenge")
+            else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_details(request, report_id: int):
+    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    if request.method == "POST":
+        form = ServiceDetailsForm(request.POST)
+        if form.is_valid() and _save(
+            form,
+            "the service details",
+            editing.report_details_update,
+            report=report,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            service_description=form.cleaned_data["service_description"],
+            service_users=form.cleaned_data["service_users"],
+        ):
+            messages.success(request, "The service details have been saved.")
+            return redirect("assessor:report", report_id=report.pk)
+    else:
+        form = ServiceDetailsForm(
+            initial={
+                "version": report.version,
+                "service_description": report.service_description,
+                "service_users": report.service_users,
+            }
+        )
+    return render(request, "workflow/assessor/service_details.html", {"report": report, "form": form})
+
+
+def _rating(report, number: int) -> PointRating:
+    return get_object_or_404(report.ratings.select_related("point"), number=number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point(request, report_id: int, number: int):
+    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    rating = _rating(report, number)
+    if request.method == "POST":
+        form = PointForm(request.POST)
+        if form.is_valid() and _save(
+            form,
+            "this point",
+            editing.rating_update,
+            rating=rating,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            rating_value=form.cleaned_data["rating"],
+            done_well=form.cleaned_data["done_well"],
+            to_improve=form.cleaned_data["to_improve"],
+        ):
+            return _after_point_saved(request, rating)
+    else:
+        form = PointForm(
+            initial={
+                "version": rating.version,
+                "rating": rating.rating,
+                "done_well": rating.done_well,
+                "to_improve": rating.to_improve,
+            }
+        )
+    return render(
+        request,
+        "workflow/assessor/point.html",
+        {
+            "report": report,
+            "rating": rating,
+            "form": form,
+            "actions": rating.actions.all(),
+            "takes_actions": rating.rating in Rating.needing_actions(),
+            # Without JavaScript the page cannot know a rating just chosen, so an unrated point offers the
+            # button too: it saves the point first, and a point saved as green is told it takes no actions.
+            "may_add_action": rating.rating != Rating.GREEN,
+        },
+    )
+
+
+def _after_point_saved(request, rating: PointRating):
+    then = request.POST.get("then")
+    if then == "add-action":
+        return redirect("assessor:action_add", report_id=rating.report_id, number=rating.number)
+    following = PointRating.objects.filter(report_id=rating.report_id, number__gt=rating.number).order_by("number")
+    if then != "overview" and (after := following.first()):
+        return redirect("assessor:point", report_id=rating.report_id, number=after.number)
+    messages.success(request, f"Point {rating.number} has been saved.")
+    return redirect(reverse("assessor:report", args=[rating.report_id]) + f"#point-{rating.number}-status")
+
+
+def _point_url(rating: PointRating) -> str:
+    return reverse("assessor:point", args=[rating.report_id, rating.number]) + "#actions"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request, report_id: int, number: int):
+    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    rating = _rating(report, number)
+    if request.method == "POST":
+        form = ActionForm(request.POST)
+        if form.is_valid() and _save(
+            form,
+            "this action",
+            editing.action_create,
+            rating=rating,
+            user=request.user,
+            description=form.cleaned_data["description"],
+            due_date=form.cleaned_data["due_date"],
+        ):
+            messages.success(request, f"The action has been added to point {rating.number}.")
+            return redirect(_point_url(rating))
+    elif rating.rating not in Rating.needing_actions():
+        messages.error(request, "Only amber and red points have actions. Rate the point amber or red first.")
+        return redirect("assessor:point", report_id=report.pk, number=number)
+    else:
+        form = ActionForm()
+    return render(
+        request,
+        "workflow/assessor/action_form.html",
+        {"report": report, "rating": rating, "form": form, "adding": True},
+    )
+
+
+def _action(report, action_id: int) -> ReportAction:
+    # An action of another report is "not found", however the id was come by.
+    return get_object_or_404(ReportAction.objects.select_related("rating"), pk=action_id, rating__report=report)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, report_id: int, action_id: int):
+    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    action = _action(report, action_id)
+    if request.method == "POST":
+        form = ActionEditForm(request.POST)
+        if form.is_valid() and _save(
+            form,
+            "this action",
+            editing.action_update,
+            action=action,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            description=form.cleaned_data["description"],
+            due_date=form.cleaned_data["due_date"],
+        ):
+            messages.success(request, f"The action on point {action.rating.number} has been changed.")
+            return redirect(_point_url(action.rating))
+    else:
+        form = ActionEditForm(
+            initial={"version": action.version, "description": action.description, "due_date": action.due_date}
+        )
+    return render(
+        request,
+        "workflow/assessor/action_form.html",
+        {"report": report, "rating": action.rating, "action": action, "form": form, "adding": False},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_remove(request, report_id: int, action_id: int):
+    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    action = _action(report, action_id)
+    if request.method == "POST":
+        form = RemoveActionForm(request.POST)
+        if form.is_valid():
+            try:
+                editing.action_delete(action=action, user=request.user, version=form.cleaned_data["version"])
+            except StaleEdit as stale:
+                if stale.current is None:
+                    messages.info(request, "Someone else had already removed this action.")
+                    return redirect(_point_url(action.rating))
+                action = stale.current
+                form = RemoveActionForm({"version": action.version})
+                form.is_valid()
+                form.add_error(
+                    None,
+                    "Someone else changed this action after you opened this page. Check it below, "
+                    "and remove it if the team still does not need to do it.",
+                )
+            else:
+                messages.success(request, f"The action has been removed from point {action.rating.number}.")
+                return redirect(_point_url(action.rating))
+    else:
+        form = RemoveActionForm(initial={"version": action.version})
+    return render(
+        request,
+        "workflow/assessor/action_remove.html",
+        {"report": report, "rating": action.rating, "action": action, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overall_rating(request, report_id: int):
+    report = get_report_for(request.user, report_id, may=permissions.can_give_overall_rating)
+    suggested = report.suggested_overall_rating
+    if request.method == "POST":
+        form = OverallRatingForm(request.POST, suggested=suggested)
+        if form.is_valid() and _save(
+            form,
+            "the overall rating",
+            editing.report_overall_update,
+            report=report,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            overall_rating=form.cleaned_data["overall_rating"],
+            reason=form.cleaned_data["reason"],
+        ):
+            messages.success(request, "The overall rating has been saved.")
+            return redirect("assessor:report", report_id=report.pk)
+    else:
+        form = OverallRatingForm(
+            suggested=suggested,
+            initial={
+                "version": report.version,
+                "overall_rating": report.overall_rating or suggested,
+                "reason": report.overall_rating_reason,
+            },
+        )
+    return render(
+        request, "workflow/assessor/overall_rating.html", {"report": report, "form": form, "suggested": suggested}
+    )
+
+
+@login_required
+@require_POST
+def submit(request, report_id: int):
+    report = get_report_for(request.user, report_id, may=permissions.is_lead_assessor)
+    perform_transition(request, report, "submit")
+    return redirect("assessor:report", report_id=report.pk)
+
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("reports/<row_id:report_id>/", report_overview, name="report"),
+    path("reports/<row_id:report_id>/about/", service_details, name="about"),
+    path("reports/<row_id:report_id>/points/<row_id:number>/", point, name="point"),
+    path("reports/<row_id:report_id>/points/<row_id:number>/actions/add/", action_add, name="action_add"),
+    path("reports/<row_id:report_id>/actions/<row_id:action_id>/edit/", action_edit, name="action_edit"),
+    path("reports/<row_id:report_id>/actions/<row_id:action_id>/remove/", action_remove, name="action_remove"),
+    path("reports/<row_id:report_id>/overall/", overall_rating, name="overall"),
+    path("reports/<row_id:report_id>/submit/", submit, name="submit"),
+]

@@ -1,0 +1,62 @@
+"""What every signed-in page of the report process shares: finding a report the person may see, turning
+a refused transition into a message, and sending people to their own dashboard."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from workflow import permissions
+from workflow.models import ReportPage
+from workflow.services.transitions import TRANSITIONS, TransitionRefused, report_transition
+
+
+def get_report_for(user, report_id: int, *, may=permissions.can_view_report) -> ReportPage:
+    """The report, if this person may see it. A report they have no link to is "not found" rather than
+    "forbidden", so that nobody learns which reports exist."""
+    report = (
+        ReportPage.objects.select_related("assessment__service__department", "assessment__reassessment_of")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None or not permissions.can_view_report(user, report):
+        raise Http404("No such report")
+    if not may(user, report):
+        raise PermissionDenied
+    return report
+
+
+def perform_transition(request, report: ReportPage, name: str, *, comment: str = "") -> bool:
+    """Runs a transition for a view. On success adds a confirmation message and returns True; when refused,
+    adds each reason as an error message and returns False. Permission failures propagate as 403."""
+    try:
+        report_transition(report=report, name=name, user=request.user, comment=comment)
+    except TransitionRefused as refused:
+        for reason in refused.reasons:
+            messages.error(request, reason)
+        return False
+    messages.success(request, f"The report for {report.title} has been {TRANSITIONS[name].done}.")
+    return True
+
+
+@login_required
+def dashboard(request):
+    """Sends each person to the dashboard of their role; someone with several roles chooses."""
+    user = request.user
+    choices = []
+    if permissions.is_assessment_team(user):
+        choices.append(("Reports to check and share", "assessment_team:dashboard"))
+    if permissions.is_plus_team(user):
+        choices.append(("Challenged reports", "plus:dashboard"))
+    if permissions.is_assessor(user):
+        choices.append(("Your assessments", "assessor:dashboard"))
+    if permissions.is_delivery_team_member(user):
+        choices.append(("Your service's reports", "delivery:dashboard"))
+    if len(choices) == 1:
+        return redirect(choices[0][1])
+    return render(request, "workflow/dashboard_choice.html", {"choices": choices})
+
+
+urlpatterns = [path("", dashboard, name="dashboard")]

@@ -1,0 +1,101 @@
+"""The delivery team's pages: their services' reports once shared with them, the actions still open, and,
+for the product and delivery managers, accepting or challenging a shared report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from workflow import permissions, selectors
+from workflow.forms.responses import ChallengeForm
+from workflow.models import ReportStatus
+from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
+
+from .common import get_report_for, perform_transition
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    if not permissions.is_delivery_team_member(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(
+        request,
+        "workflow/delivery/dashboard.html",
+        {
+            "rows": selectors.reports_for_delivery_team(request.user, today=today),
+            "actions": selectors.open_actions_for_delivery_team(request.user, today=today),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request, report_id: str):
+    report = get_report_for(request.user, report_id, may=permissions.is_on_delivery_team)
+    allowed = {transition.name for transition in allowed_transitions(report, request.user)}
+    return render(
+        request,
+        "workflow/delivery/report.html",
+        {
+            "report": selectors.with_ratings(report),
+            "deadline": selectors.response_deadline(report, today=timezone.localdate()),
+            "challenge": selectors.latest_challenge(report) if report.status == ReportStatus.CHALLENGED else None,
+            "can_accept": "accept" in allowed,
+            "can_challenge": "challenge" in allowed,
+        },
+    )
+
+
+def _refused_now(request, report, name: str) -> bool:
+    """On a GET of a confirmation or form page: when the report can no longer take this step (a colleague
+    answered first), say why rather than offer a button that can only fail."""
+    if any(transition.name == name for transition in allowed_transitions(report, request.user)):
+        return False
+    # The person is a responder (checked by get_report_for), so only the status stands in the way, and
+    # refusal_reasons names it before anything else.
+    messages.error(request, refusal_reasons(report, TRANSITIONS[name])[0])
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept(request, report_id: str):
+    report = get_report_for(request.user, report_id, may=permissions.is_responder)
+    if request.method == "POST":
+        perform_transition(request, report, "accept")
+        return redirect("delivery:report", report_id=report.pk)
+    if _refused_now(request, report, "accept"):
+        return redirect("delivery:report", report_id=report.pk)
+    return render(request, "workflow/delivery/accept.html", {"report": report})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge(request, report_id: str):
+    report = get_report_for(request.user, report_id, may=permissions.is_responder)
+    if request.method == "POST":
+        form = ChallengeForm(request.POST)
+        if form.is_valid():
+            perform_transition(request, report, "challenge", comment=form.cleaned_data["reasons"])
+            return redirect("delivery:report", report_id=report.pk)
+    else:
+        if _refused_now(request, report, "challenge"):
+            return redirect("delivery:report", report_id=report.pk)
+        form = ChallengeForm()
+    return render(request, "workflow/delivery/challenge.html", {"report": report, "form": form})
+
+
+# A bounded number: SQLite cannot compare a column with a longer one, so a made-up address would crash the page
+# (500) instead of finding nothing (404).
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("reports/<row_id:report_id>/", report_detail, name="report"),
+    path("reports/<row_id:report_id>/accept/", accept, name="accept"),
+    path("reports/<row_id:report_id>/challenge/", challenge, name="challenge"),
+]

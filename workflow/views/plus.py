@@ -1,0 +1,64 @@
+"""The Service Assessment Plus team's pages: the challenged reports with the team's reasons, and recording the
+changes agreed with the panel, which sends the report back to be checked and shared again."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from workflow import permissions, selectors
+from workflow.forms.responses import ResolveChallengeForm
+from workflow.services.transitions import allowed_transitions
+
+from .common import get_report_for, perform_transition
+
+
+def _may_resolve(user, report) -> bool:
+    # get_report_for asks about a person and a report; this rule is about the person alone.
+    return permissions.is_plus_team(user)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    if not permissions.is_plus_team(request.user):
+        raise PermissionDenied
+    return render(request, "workflow/plus/dashboard.html", {"rows": selectors.challenged_reports()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, report_id: str):
+    report = get_report_for(request.user, report_id, may=_may_resolve)
+    if request.method == "POST":
+        form = ResolveChallengeForm(request.POST)
+        if form.is_valid():
+            if perform_transition(request, report, "resolve", comment=form.cleaned_data["agreed_changes"]):
+                # The report has left this team's queue: back to what is still to do.
+                return redirect("plus:dashboard")
+            return redirect("plus:report", report_id=report.pk)
+    else:
+        form = ResolveChallengeForm()
+    return render(
+        request,
+        "workflow/plus/report.html",
+        {
+            "report": selectors.with_ratings(report),
+            "challenge": selectors.latest_challenge(report),
+            "history": selectors.report_history(report),
+            "can_resolve": any(
+                transition.name == "resolve" for transition in allowed_transitions(report, request.user)
+            ),
+            "form": form,
+        },
+    )
+
+
+# A bounded number: SQLite cannot compare a column with a longer one, so a made-up address would crash the page
+# (500) instead of finding nothing (404).
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("reports/<row_id:report_id>/", report_detail, name="report"),
+]

@@ -1,0 +1,92 @@
+"""Sign-in links: anyone with an account can sign in with a one-time link sent by email, so delivery teams
+and assessors need no password. Staff may still use their passwords at /sign-in/ and /admin/.
+
+- /sign-in/link/: asks for an email address, and always answers the same way ("if there is an account
+  for that address, we've sent a link"), so nobody learns who has an account.
+- /sign-in/link/<token>/: the link in the email (django-sesame: works once, for 15 minutes). Opening it
+  shows a "Sign in" button; only pressing it (a POST) uses the link up, so an email scanner that opens
+  links does not burn it.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, login
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from sesame.utils import get_token, get_user
+
+from workflow import emails
+from workflow.notify import outbox
+
+
+class SignInLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_link(request):
+    form = SignInLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        send_links(form.cleaned_data["email"])
+        return redirect("signin:link_sent")
+    return render(request, "workflow/signin/request_link.html", {"form": form})
+
+
+@transaction.atomic
+def send_links(address: str) -> None:
+    """Queue a sign-in link for each active account with this address; none if there is none."""
+    for user in get_user_model().objects.filter(email__iexact=address.strip(), is_active=True).order_by("pk"):
+        link = emails.absolute(reverse("signin:use_link", args=[get_token(user)]))
+        outbox.enqueue(outbox.write(emails.sign_in_email(user, link)))
+
+
+@never_cache
+def link_sent(request):
+    return render(request, "workflow/signin/link_sent.html", {"minutes": settings.SESAME_MAX_AGE // 60})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def use_link(request, token: str):
+    if request.method == "GET":
+        # Check the link without using it up.
+        user = get_user(token, update_last_login=False)
+        template = "workflow/signin/use_link.html" if user else "workflow/signin/link_expired.html"
+        return _private(render(request, template, {"minutes": settings.SESAME_MAX_AGE // 60}))
+    with transaction.atomic():
+        user = get_user(token, update_last_login=False)
+        # One use only, even for two presses at once: the token is tied to the last sign-in time, and only
+        # the request that moves it on may sign in.
+        if user is None or not get_user_model().objects.filter(pk=user.pk, last_login=user.last_login).update(
+            last_login=timezone.now()
+        ):
+            return _private(render(request, "workflow/signin/link_expired.html", status=200))
+        login(request, user)
+    return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+def _private(response):
+    # The token is in this page's URL: never send it on as a referrer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+urlpatterns = [
+    path("link/", request_link, name="request_link"),
+    path("link/sent/", link_sent, name="link_sent"),
+    path("link/<str:token>/", use_link, name="use_link"),
+]
