@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-postgres lint assets install clean
+.PHONY: run test test-postgres lint assets install clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,7 @@ assets: site/dist/.built
 run: install assets
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py setup_schedules
 	$(PY) scripts/run_local.py
 
 test: install assets
@@ -41,6 +42,10 @@ lint: install assets
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Benchmarks print their figures; BENCH_ARGS=--quick for a short run.
+bench: install
+	$(PY) bench/notify_outbox.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) site/node_modules site/dist static db.sqlite3

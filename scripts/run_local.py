@@ -50,7 +50,17 @@ def main() -> int:
     processes = [
         start(
             "fake Notify",
-            [PYTHON, "-m", "workflow.notify.fake_server", "--port", str(notify_port), "--api-key", api_key],
+            [
+                PYTHON,
+                "-m",
+                "workflow.notify.fake_server",
+                "--port",
+                str(notify_port),
+                "--api-key",
+                api_key,
+                "--templates",
+                "workflow/notify/templates.json",
+            ],
         ),
         start("worker", [PYTHON, "manage.py", "qcluster"]),
         start("web", [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"]),
