@@ -75,9 +75,12 @@ def test_the_dashboard_lists_the_assessments_whose_panel_you_sit_on(cast, draft)
 
 
 def test_the_dashboard_shows_an_assessment_whose_report_is_not_written_yet(cast):
-    html = signed_in(cast.lead).get(url("dashboard")).text
-    assert cast.assessment.service.name in html
-    assert "Not started yet" in html
+    lead_html = signed_in(cast.lead).get(url("dashboard")).text
+    assert cast.assessment.service.name in lead_html
+    assert "Start the report" in lead_html  # only the lead starts it
+    researcher_html = signed_in(cast.researcher).get(url("dashboard")).text
+    assert "Not started yet" in researcher_html
+    assert "Start the report" not in researcher_html
 
 
 def test_the_dashboard_takes_the_same_number_of_queries_for_many_assessments(cast, draft):

@@ -7,6 +7,7 @@ from cms.models import ServiceStandardPoint
 from workflow.models import PanelRole, PointRating, Rating, ReportAction, ReportPage, ReportStatus
 from workflow.services.reports import report_create
 
+from .cast import make_cast, report_in
 from .factories import AssessmentFactory, DeliveryTeamMemberFactory, PanelMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,12 +61,12 @@ def test_a_report_keeps_point_titles_as_they_were_when_written():
 
 
 def test_a_reassessment_rates_only_the_points_that_were_red():
-    first = AssessmentFactory(date=datetime.date(2026, 3, 1))
-    report = report_create(assessment=first)
-    report.ratings.filter(number__in=[3, 9]).update(rating=Rating.RED)
-    report.ratings.filter(number=5).update(rating=Rating.AMBER)
+    cast = make_cast(date=datetime.date(2026, 3, 1))
+    report_in(ReportStatus.PUBLISHED, cast, "ggrgggggrgggga")
 
-    reassessment = AssessmentFactory(service=first.service, date=datetime.date(2026, 6, 1), reassessment_of=first)
+    reassessment = AssessmentFactory(
+        service=cast.assessment.service, date=datetime.date(2026, 6, 1), reassessment_of=cast.assessment
+    )
     scoped = report_create(assessment=reassessment)
     assert list(scoped.ratings.values_list("number", flat=True)) == [3, 9]
     assert reassessment.stage_label == "Alpha reassessment"

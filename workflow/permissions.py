@@ -60,8 +60,13 @@ def is_on_delivery_team(user, report) -> bool:
 
 
 def is_responder(user, report) -> bool:
-    """The service's product or delivery manager: the people who accept or challenge its report."""
-    return is_delivery_team_member(user) and team_role(user, report) in DeliveryTeamRole.responders()
+    """The service's product or delivery manager: the people who accept or challenge its report. Someone who
+    also sat on its panel may not answer for the team about their own report."""
+    return (
+        is_delivery_team_member(user)
+        and team_role(user, report) in DeliveryTeamRole.responders()
+        and panel_role(user, report) is None
+    )
 
 
 # The panel edits a draft; during a challenge it makes the changes agreed with the team.

@@ -160,6 +160,17 @@ class DeliveryTeamMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()} ({self.get_role_display()}, {self.service})"
 
+    def clean(self):
+        # The mirror of PanelMember.clean: nobody answers for a team whose report they wrote.
+        if (
+            self.user_id
+            and self.service_id
+            and PanelMember.objects.filter(user_id=self.user_id, assessment__service_id=self.service_id).exists()
+        ):
+            raise ValidationError(
+                {"user": "This person sits on a panel assessing this service, so cannot join its team."}
+            )
+
     @property
     def can_respond(self) -> bool:
         return self.role in DeliveryTeamRole.responders()

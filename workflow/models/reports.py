@@ -6,10 +6,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import models
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -81,6 +82,47 @@ def overall_rating_given(report: "ReportPage") -> str | None:
     return None
 
 
+@Condition
+def has_points_to_rate(report: "ReportPage") -> str | None:
+    if not report.ratings.exists():
+        return "This report has no points to rate."
+    return None
+
+
+# What a report must be before the service assessment team may check it: on first submission, and again
+# when a challenge is resolved, since the panel amends the report while it is challenged.
+COMPLETE_REPORT = [
+    has_points_to_rate,
+    every_point_rated,
+    actions_on_every_amber_and_red_point,
+    no_actions_on_green_points,
+    overall_rating_given,
+]
+
+
+class ReportPagePermissionTester(PagePermissionTester):
+    """A report changes only through the report form and its transitions. The page editor would let the
+    team publish an unaccepted report, or write an old revision over the panel's latest work."""
+
+    def can_edit(self):
+        return False
+
+    def can_publish(self):
+        return False
+
+    def can_unpublish(self):
+        return False
+
+    def can_copy(self):
+        return False
+
+    def can_move(self):
+        return False
+
+    def can_delete(self, ignore_bulk=False):
+        return False
+
+
 def _lead_assessor(report, user) -> bool:
     return permissions.is_lead_assessor(user, report)
 
@@ -146,6 +188,15 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     def __str__(self) -> str:
         return f"Report: {self.assessment}"
 
+    def permissions_for_user(self, user):
+        return ReportPagePermissionTester(user, self)
+
+    def serve(self, request, *args, **kwargs):
+        # Wagtail serves any live page; a report is public only once published, whatever else made it live.
+        if self.status != ReportStatus.PUBLISHED:
+            raise Http404("No such report")
+        return super().serve(request, *args, **kwargs)
+
     def clean_fields(self, exclude=None):
         # Wagtail cleans every field before saving a revision, and cleaning sets the field again, which the
         # protected status field refuses. Transitions alone set the status, so there is nothing to clean.
@@ -174,12 +225,7 @@ class ReportPage(ConcurrentTransitionMixin, Page):
         source=ReportStatus.DRAFT,
         target=ReportStatus.SUBMITTED,
         permission=_lead_assessor,
-        conditions=[
-            every_point_rated,
-            actions_on_every_amber_and_red_point,
-            no_actions_on_green_points,
-            overall_rating_given,
-        ],
+        conditions=COMPLETE_REPORT,
     )
     def submit(self):
         self.submitted_at = timezone.now()
@@ -210,7 +256,13 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     def challenge(self):
         pass
 
-    @transition(field=status, source=ReportStatus.CHALLENGED, target=ReportStatus.SUBMITTED, permission=_plus_team)
+    @transition(
+        field=status,
+        source=ReportStatus.CHALLENGED,
+        target=ReportStatus.SUBMITTED,
+        permission=_plus_team,
+        conditions=COMPLETE_REPORT,
+    )
     def resolve_challenge(self):
         self.submitted_at = timezone.now()
 

@@ -425,7 +425,7 @@ def resend(row: OutboxEmail) -> OutboxEmail:
 
     One that Notify never accepted is queued again, and looked up by reference first in case Notify had
     it after all. One that Notify accepted but could not deliver is copied to a new row, with a new
-    reference; resending it twice makes one copy."""
+    reference; resending it again resends that copy."""
     row = OutboxEmail.objects.select_for_update().get(pk=row.pk)
     if row.is_secret:
         raise CannotResend("Sign-in links expire, so they are never resent: the person can ask for a new one.")
@@ -457,4 +457,8 @@ def resend(row: OutboxEmail) -> OutboxEmail:
     )
     if created:
         enqueue([copy.pk])
-    return copy
+        return copy
+    # Resent before: the copy is the email now, so resending again means resending the copy.
+    if not copy.can_resend:
+        raise CannotResend("This email has been resent already: see its copy in the outbox.")
+    return resend(copy)

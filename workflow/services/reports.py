@@ -2,13 +2,13 @@
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from cms.models import ServiceStandardPoint
-from workflow.models import Assessment, PointRating, Rating, ReportPage
+from workflow.models import Assessment, PointRating, Rating, ReportPage, ReportStatus
 
 
 def reports_index_page():
@@ -27,7 +27,9 @@ def points_in_scope(assessment: Assessment) -> list[ServiceStandardPoint]:
     earlier = assessment.reassessment_of
     if earlier is None:
         return list(points)
-    red_numbers = PointRating.objects.filter(report__assessment=earlier, rating=Rating.RED).values("number")
+    red_numbers = PointRating.objects.filter(
+        report__assessment=earlier, report__status=ReportStatus.PUBLISHED, rating=Rating.RED
+    ).values("number")
     return list(points.filter(number__in=red_numbers))
 
 
@@ -43,6 +45,14 @@ def _unique_slug(parent, base: str) -> str:
 def report_create(*, assessment: Assessment) -> ReportPage:
     """A draft report for the assessment, with one unrated row per point in scope. The point titles are
     copied so that later edits to the Service Standard content do not rewrite this report."""
+    if hasattr(assessment, "report"):
+        raise ValidationError("This assessment already has a report.")
+    points = points_in_scope(assessment)
+    if not points:
+        # Only red points are reassessed, and only once their report is published.
+        raise ValidationError(
+            "A reassessment needs an earlier published report with at least one red point, and this one has none."
+        )
     index = reports_index_page()
     service = assessment.service
     report = ReportPage(
@@ -55,10 +65,7 @@ def report_create(*, assessment: Assessment) -> ReportPage:
     )
     index.add_child(instance=report)
     bulk_create_with_history(
-        [
-            PointRating(report=report, point=point, number=point.number, title=point.title)
-            for point in points_in_scope(assessment)
-        ],
+        [PointRating(report=report, point=point, number=point.number, title=point.title) for point in points],
         PointRating,
     )
     return report

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
+from simple_history.utils import bulk_update_with_history
 
 from workflow import emails
 from workflow.models import Rating, ReportAction, ReportPage, ReportStatusChange
@@ -138,7 +139,10 @@ def _run(report: ReportPage, transition: Transition, user, comment: str) -> None
 def _publish(report: ReportPage, user) -> None:
     """Accepting publishes: amber actions get their due date, and the page goes live in the reports section."""
     due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
-    ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER).update(due_date=due)
+    amber_actions = list(ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER))
+    for action in amber_actions:
+        action.due_date = due
+    bulk_update_with_history(amber_actions, ReportAction, ["due_date"], default_user=user)
     _run(report, Transition("publish", "mark_published", "published"), user, "Published on acceptance.")
     # The transition's own permission allowed this; the delivery team has no Wagtail page permissions.
     report.save_revision(user=user).publish(user=user, skip_permission_checks=True)

@@ -34,6 +34,7 @@ from workflow.models import (
 )
 from workflow.services import editing
 from workflow.services.editing import StaleEdit
+from workflow.services.reports import report_create
 from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
 
 from .common import get_report_for, perform_transition
@@ -108,6 +109,7 @@ class DashboardRow:
     report: ReportPage | None
     status_tag: str
     share_due: datetime.date | None
+    can_start: bool
 
 
 @login_required
@@ -133,9 +135,26 @@ def dashboard(request):
                 status_tag=STATUS_TAGS.get(report.status, "") if report else "",
                 # Once shared, the deadline has been met and only clutters the list.
                 share_due=report.share_due if report and report.status in BEFORE_SHARING else None,
+                can_start=report is None and assessment.own_seats[0].role == PanelRole.LEAD,
             )
         )
     return render(request, "workflow/assessor/dashboard.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def report_start(request, assessment_id: int):
+    """The lead assessor starts the report of an assessment that has none yet."""
+    assessment = get_object_or_404(Assessment.objects.for_assessor(request.user), pk=assessment_id)
+    if not assessment.panel_members.filter(user=request.user, role=PanelRole.LEAD).exists():
+        raise PermissionDenied
+    try:
+        report = report_create(assessment=assessment)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        return redirect("assessor:dashboard")
+    return redirect("assessor:report", report_id=report.pk)
 
 
 @login_required
@@ -408,6 +427,7 @@ def submit(request, report_id: int):
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
+    path("assessments/<row_id:assessment_id>/start/", report_start, name="start"),
     path("reports/<row_id:report_id>/", report_overview, name="report"),
     path("reports/<row_id:report_id>/about/", service_details, name="about"),
     path("reports/<row_id:report_id>/points/<row_id:number>/", point, name="point"),

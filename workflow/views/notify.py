@@ -37,7 +37,10 @@ def _authorised(request) -> bool:
 
 
 def _when(value):
-    moment = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, e.g. month 13: the receipt still counts, its time does not
+        moment = None
     if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.UTC)
     return moment
