@@ -140,8 +140,13 @@ def test_feedback_request_goes_to_the_delivery_team_and_panel_the_day_after_the_
     assert addresses(fake_notify, kinds.FEEDBACK_REQUEST) == emails_of(
         cast.product_manager, cast.delivery_manager, cast.sro, cast.lead, cast.researcher, cast.observer
     )
-    email = sent(fake_notify, kinds.FEEDBACK_REQUEST)[0]
-    assert email["personalisation"]["survey_link"] == "https://feedback.example.com/service-assessment"
+    # Each person gets their own one-time link to the survey, tied to this assessment.
+    from workflow.models import FeedbackInvitation
+
+    for email in sent(fake_notify, kinds.FEEDBACK_REQUEST):
+        link = email["personalisation"]["survey_link"]
+        invitation = FeedbackInvitation.objects.get(email=email["email_address"], assessment=cast.assessment)
+        assert link == f"http://testserver/assessment-feedback/?token={invitation.token}"
 
 
 def test_a_missed_day_is_caught_up_but_not_for_ever(fake_notify, settings, django_capture_on_commit_callbacks):

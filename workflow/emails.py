@@ -26,7 +26,6 @@ from workflow.models import (
     Assessment,
     DeliveryTeamMember,
     DeliveryTeamRole,
-    NotifyTemplates,
     OutboxEmail,
     OutboxStatus,
     PanelMember,
@@ -41,6 +40,7 @@ from workflow.models import (
 from workflow.notify import kinds
 from workflow.notify import outbox as notify_outbox
 from workflow.notify.outbox import NewEmail
+from workflow.services import feedback as feedback_survey
 
 logger = logging.getLogger(__name__)
 
@@ -328,17 +328,15 @@ def _feedback_emails(today, due, catch_up) -> list[NewEmail]:
     assessments = [assessment for assessment in assessments if due(assessment.date + datetime.timedelta(days=1))]
     if not assessments:
         return []
-    survey = NotifyTemplates.current().survey_url()
-    if not survey:
-        logger.error("No feedback survey link is set (Settings > Notify templates), so no feedback requests are sent")
-        return []
     for assessment in assessments:
         report = ReportPage.objects.filter(assessment=assessment).first()
         for recipient in recipients([*delivery_team(assessment), *panel(assessment)]):
             personalisation = {
                 **_about(assessment, recipient),
                 "assessment_date": long_date(assessment.date),
-                "survey_link": survey,
+                # Each person's own one-time link, so each answer is tied to its assessment; asking again gives
+                # the same link, so a re-run of the daily job makes no new ones.
+                "survey_link": feedback_survey.invitation_link(assessment=assessment, email=recipient.email),
             }
             emails.append(
                 _email(kinds.FEEDBACK_REQUEST, recipient, f"assessment:{assessment.pk}", personalisation, report=report)

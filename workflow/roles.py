@@ -35,11 +35,17 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "workflow.view_outboxemail",
         "workflow.resend_outboxemail",
         "workflow.change_notifytemplates",
+        # Booking requests: the team accepts or rejects them (through workflow.services.booking).
+        "workflow.view_bookingrequest",
+        "workflow.change_bookingrequest",
+        # Who was asked for feedback and whether they answered (the answers are in Forms).
+        "workflow.view_feedbackinvitation",
     ],
     SERVICE_ASSESSMENT_PLUS_TEAM: [
         "wagtailadmin.access_admin",
         *(f"workflow.view_{model}" for model in WORKFLOW_MODELS),
         "workflow.view_reportpage",
+        "workflow.view_bookingrequest",
         "cms.view_servicestandardpoint",
     ],
     ASSESSORS: ["workflow.assess"],

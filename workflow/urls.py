@@ -12,6 +12,7 @@ urlpatterns = [
     path("team/", include(("workflow.views.delivery", "delivery"))),
     path("assessment-team/", include(("workflow.views.assessment_team", "assessment_team"))),
     path("plus/", include(("workflow.views.plus", "plus"))),
+    path("bookings/", include(("workflow.views.booking", "booking"))),
     path("notify/", include(("workflow.views.notify", "notify"))),
     path("sign-in/", include(("workflow.views.signin", "signin"))),
 ]

@@ -14,17 +14,32 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from workflow.models import OutboxEmail, OutboxStatus
+from workflow.admin.audit import AuditView, may_see_audit
+from workflow.admin.booking import BookingViewSet
+from workflow.admin.dashboard import YourActionsPanel
+from workflow.admin.feedback import FeedbackInvitationViewSet, ReadOnlyPolicy
+from workflow.admin.insights import InsightsView, may_see_insights
+from workflow.admin.reports import ReportViewSet
+from workflow.admin.viewsets import (
+    AssessmentViewSet,
+    DeliveryTeamMemberViewSet,
+    DepartmentViewSet,
+    PanelMemberViewSet,
+    ReportActionViewSet,
+    ServiceViewSet,
+)
+from workflow.models import FeedbackInvitation, OutboxEmail, OutboxStatus
 from workflow.notify.outbox import CannotResend, resend
 
 FAILED_STATUSES = OutboxStatus.resendable()
@@ -43,6 +58,7 @@ class OutboxPermissionPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(OutboxEmail, OutboxPermissionPolicy(OutboxEmail))
+register_permission_policy(FeedbackInvitation, ReadOnlyPolicy(FeedbackInvitation))
 
 
 def _error(email: OutboxEmail) -> str:
@@ -210,3 +226,62 @@ class FailedEmailsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_failed_emails_panel(request, panels):
     panels.insert(0, FailedEmailsPanel())
+
+
+# The service assessment team's control room: services, assessments, panels, delivery teams, actions and reports
+# (workflow.admin), "your actions" on the dashboard, and the audit history.
+
+
+class AssessmentsViewSetGroup(ModelViewSetGroup):
+    menu_label = "Assessments"
+    menu_icon = "clipboard-list"
+    menu_order = 200
+    items = (
+        ReportViewSet,
+        AssessmentViewSet,
+        ServiceViewSet,
+        DepartmentViewSet,
+        PanelMemberViewSet,
+        DeliveryTeamMemberViewSet,
+        ReportActionViewSet,
+        BookingViewSet,
+        FeedbackInvitationViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_assessment_viewsets():
+    return AssessmentsViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_your_actions_panel(request, panels):
+    panels.insert(0, YourActionsPanel())
+
+
+@hooks.register("register_admin_urls")
+def register_audit_and_insights_urls():
+    return [
+        path("audit/", AuditView.as_view(), name="workflow_audit"),
+        path("insights/", InsightsView.as_view(), name="workflow_insights"),
+    ]
+
+
+class AuditMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_audit(request.user)
+
+
+class InsightsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_insights(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_audit_menu_item():
+    return AuditMenuItem("Audit history", reverse("workflow_audit"), icon_name="history", order=870)
+
+
+@hooks.register("register_admin_menu_item")
+def register_insights_menu_item():
+    return InsightsMenuItem("Insights", reverse("workflow_insights"), icon_name="table", order=860)

@@ -1,14 +1,23 @@
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
+from .booking import BookingKind, BookingRequest, BookingStatus
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
+from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
 from .history import ReportStatusChange
 from .outbox import NotifyTemplates, OutboxEmail, OutboxStatus
 from .reports import PointRating, ReportAction, ReportPage
 
 __all__ = [
     "Assessment",
+    "BookingKind",
+    "BookingRequest",
+    "BookingStatus",
     "DeliveryTeamMember",
     "DeliveryTeamRole",
     "Department",
+    "FeedbackFormField",
+    "FeedbackInvitation",
+    "FeedbackSubmission",
+    "FeedbackSurveyPage",
     "NotifyTemplates",
     "OutboxEmail",
     "OutboxStatus",

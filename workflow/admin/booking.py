@@ -1,0 +1,184 @@
+"""Booking requests in the Wagtail admin: the service assessment team accepts one (date and panel, which makes the
+assessment and its draft report) or rejects it with a reason. Decisions go through workflow.services.booking."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.views.generic import FormView
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+
+from workflow import roles
+from workflow.models import BookingRequest, BookingStatus, PanelRole
+from workflow.services.booking import BookingRefused, booking_accept, booking_reject, open_amber_actions
+
+DECIDE = "workflow.change_bookingrequest"
+
+
+def _assessors():
+    return get_user_model().objects.filter(groups__name=roles.ASSESSORS).order_by("first_name", "last_name")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")], widget=forms.RadioSelect)
+    date = forms.DateField(required=False, label="Assessment date", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(required=False, label="Reason for rejecting", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for role, label in PanelRole.choices:
+            self.fields[f"panel_{role}"] = forms.ModelChoiceField(queryset=_assessors(), required=False, label=label)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "accept":
+            if not data.get("date"):
+                self.add_error("date", "Enter the assessment date.")
+            if not data.get(f"panel_{PanelRole.LEAD}"):
+                self.add_error(f"panel_{PanelRole.LEAD}", "Choose the lead assessor.")
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter the reason for rejecting the request.")
+        return data
+
+    def panel(self):
+        return [
+            (self.cleaned_data[f"panel_{role}"], role)
+            for role, _ in PanelRole.choices
+            if self.cleaned_data.get(f"panel_{role}")
+        ]
+
+
+class DecideView(WagtailAdminTemplateMixin, FormView):
+    form_class = DecisionForm
+    template_name = "workflow/admin/booking_decide.html"
+    page_title = "Answer the booking request"
+    header_icon = "calendar"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(DECIDE):
+            raise PermissionDenied
+        self.booking = get_object_or_404(
+            BookingRequest.objects.select_related("service", "requested_by"), pk=kwargs["pk"]
+        )
+        if self.booking.status != BookingStatus.REQUESTED:
+            messages.error(request, f"This request has already been {self.booking.get_status_display().lower()}.")
+            return redirect("bookings:inspect", self.booking.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.booking)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(booking=self.booking, open_amber_actions=open_amber_actions(self.booking.service))
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                booking = booking_accept(
+                    booking=self.booking, user=self.request.user, date=data["date"], panel=form.panel()
+                )
+                messages.success(
+                    self.request, f"Accepted: {booking.assessment} is booked and its draft report is ready."
+                )
+            else:
+                booking_reject(booking=self.booking, user=self.request.user, reason=data["reason"])
+                messages.success(self.request, "The request has been rejected.")
+        except BookingRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            return self.form_invalid(form)
+        return redirect("bookings:inspect", self.booking.pk)
+
+
+class BookingInspectView(generic.InspectView):
+    def get_header_buttons(self):
+        buttons = super().get_header_buttons()
+        if self.object.status == BookingStatus.REQUESTED and self.request.user.has_perm(DECIDE):
+            buttons = [
+                HeaderButton(
+                    "Accept or reject", url=reverse("bookings:decide", args=[self.object.pk]), icon_name="tick"
+                ),
+                *buttons,
+            ]
+        return buttons
+
+
+class BookingIndexView(generic.IndexView):
+    def get_add_url(self):
+        return None
+
+    def get_edit_url(self, instance):
+        if instance.status == BookingStatus.REQUESTED and self.request.user.has_perm(DECIDE):
+            return reverse("bookings:decide", args=[instance.pk])
+        return None
+
+
+class NoGenericEdit(generic.EditView):
+    """Decisions are made in the decide view, through the booking service, never by editing the row."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("bookings:decide", kwargs["pk"])
+
+
+class NoGenericAdd(generic.CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class BookingViewSet(ModelViewSet):
+    model = BookingRequest
+    name = "bookings"
+    icon = "calendar"
+    menu_label = "Booking requests"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = BookingIndexView
+    inspect_view_class = BookingInspectView
+    add_view_class = NoGenericAdd
+    edit_view_class = NoGenericEdit
+    search_backend_name = None
+    search_fields = ["service__name", "notes"]
+    list_filter = ["status", "kind", "phase"]
+    form_fields = ["notes"]  # required by ModelViewSet; the edit view goes to the decision instead
+    ordering = ["-created_at", "-pk"]
+    inspect_view_fields = [
+        "service",
+        "kind",
+        "phase",
+        "reassesses",
+        "requested_by",
+        "created_at",
+        "preferred_dates",
+        "notes",
+        "status",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "assessment",
+    ]
+
+    @cached_property
+    def list_display(self):
+        return [
+            Column("service", label="Service", accessor="service"),
+            Column("kind", label="Request", accessor="get_kind_display"),
+            Column("phase", label="Phase", accessor="get_phase_display"),
+            StatusTagColumn(
+                "status", label="Status", accessor="get_status_display", primary=lambda b: b.status == "requested"
+            ),
+            DateColumn("created_at", label="Asked on"),
+        ]
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("decide/<int:pk>/", DecideView.as_view(), name="decide")]

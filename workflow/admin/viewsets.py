@@ -1,0 +1,133 @@
+"""Services, assessments, panels, delivery teams and report actions in the Wagtail admin: searchable, filterable
+lists; the service assessment team adds and edits, the Service Assessment Plus team only reads (Django model
+permissions, given in workflow.roles)."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import cached_property
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from workflow.models import Assessment, DeliveryTeamMember, Department, PanelMember, ReportAction, Service
+
+
+class VersionBumpingEditView(generic.EditView):
+    """Rows the assessors' form edits carry a version: an admin edit bumps it, so a stale form is refused."""
+
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        instance.version += 1
+        instance.save()
+        self.form.save_m2m()
+        return instance
+
+
+class ActionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("rating__report__assessment__service")
+
+    def get_add_url(self):
+        return None
+
+
+class NoAddView(generic.CreateView):
+    """Actions are added in the report form, on a point the panel rated; the team follows them up here."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class WorkflowModelViewSet(ModelViewSet):
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    search_backend_name = None
+    list_per_page = 50
+
+
+class DepartmentViewSet(WorkflowModelViewSet):
+    model = Department
+    name = "departments"
+    icon = "folder-open-inverse"
+    form_fields = ["name", "slug"]
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+class ServiceViewSet(WorkflowModelViewSet):
+    model = Service
+    name = "services"
+    icon = "site"
+    form_fields = ["name", "department", "description", "users"]
+    list_display = ["name", "department"]
+    list_filter = ["department"]
+    search_fields = ["name", "description", "department__name"]
+    ordering = ["name"]
+
+
+class AssessmentViewSet(WorkflowModelViewSet):
+    model = Assessment
+    name = "assessments"
+    icon = "clipboard-list"
+    form_fields = ["service", "phase", "date", "reassessment_of"]
+    list_filter = ["phase", "service__department", "date"]
+    search_fields = ["service__name", "service__department__name"]
+    ordering = ["-date", "-pk"]
+
+    @cached_property
+    def list_display(self):
+        return [
+            Column("service", label="Service", accessor="service"),
+            Column("stage", label="Stage", accessor="stage_label"),
+            DateColumn("date", label="Date"),
+            Column("lead", label="Lead assessor", accessor="lead_assessor"),
+        ]
+
+
+class PanelMemberViewSet(WorkflowModelViewSet):
+    model = PanelMember
+    name = "panel_members"
+    icon = "group"
+    menu_label = "Panels"
+    form_fields = ["assessment", "user", "role"]
+    list_display = ["user", "role", "assessment"]
+    list_filter = ["role"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "assessment__service__name"]
+    ordering = ["-assessment__date", "assessment", "role"]
+
+
+class DeliveryTeamMemberViewSet(WorkflowModelViewSet):
+    model = DeliveryTeamMember
+    name = "delivery_team_members"
+    icon = "user"
+    menu_label = "Delivery teams"
+    form_fields = ["service", "user", "role"]
+    list_display = ["user", "role", "service"]
+    list_filter = ["role"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "service__name"]
+    ordering = ["service__name", "role"]
+
+
+class ReportActionViewSet(WorkflowModelViewSet):
+    model = ReportAction
+    name = "report_actions"
+    icon = "tasks"
+    menu_label = "Actions"
+    index_view_class = ActionIndexView
+    add_view_class = NoAddView
+    edit_view_class = VersionBumpingEditView
+    form_fields = ["description", "due_date", "status", "evidence"]
+    list_filter = ["status", "rating__rating", "due_date"]
+    search_fields = ["description", "evidence", "rating__report__assessment__service__name"]
+    ordering = ["due_date", "pk"]
+
+    @cached_property
+    def list_display(self):
+        return [
+            Column("description", label="Action", accessor="__str__"),
+            Column("service", label="Service", accessor=lambda a: a.rating.report.assessment.service),
+            Column("point", label="Point", accessor=lambda a: f"{a.rating.number} ({a.rating.get_rating_display()})"),
+            Column("status", label="Status", accessor="get_status_display"),
+            DateColumn("due_date", label="Due"),
+        ]

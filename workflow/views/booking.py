@@ -1,0 +1,109 @@
+"""The delivery team asks for an assessment or a reassessment of its red points, and sees its requests and their
+answers. The service assessment team answers in the Wagtail admin (workflow.admin.booking)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from workflow import permissions
+from workflow.models import BookingKind, BookingRequest, Phase, Service
+from workflow.services.booking import BookingRefused, booking_request
+
+
+class BookingForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(),
+        label="Which service?",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the service"},
+    )
+    kind = forms.ChoiceField(
+        label="What do you need?",
+        choices=BookingKind.choices,
+        widget=forms.RadioSelect,
+        help_text="A reassessment looks again at the points rated red in your last assessment.",
+        error_messages={"required": "Select an assessment or a reassessment"},
+    )
+    phase = forms.ChoiceField(
+        label="Which phase is the service in?",
+        choices=Phase.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the phase"},
+    )
+    preferred_dates = forms.CharField(
+        label="When would suit your team? (optional)",
+        help_text="For example, the weeks starting 5 and 12 October.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notes = forms.CharField(
+        label="Anything else we should know? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        if services.count() == 1:
+            self.fields["service"].initial = services.first()
+
+
+def _services(user):
+    return Service.objects.filter(team_members__user=user).distinct().order_by("name")
+
+
+def _check(user):
+    if not permissions.is_delivery_team_member(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def index(request):
+    _check(request.user)
+    requests = (
+        BookingRequest.objects.filter(service__in=_services(request.user))
+        .select_related("service", "assessment", "reassesses")
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "workflow/booking/index.html", {"booking_requests": requests})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    _check(request.user)
+    services = _services(request.user)
+    form = BookingForm(request.POST or None, services=services)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking_request(
+                service=data["service"],
+                user=request.user,
+                kind=data["kind"],
+                phase=data["phase"],
+                preferred_dates=data["preferred_dates"],
+                notes=data["notes"],
+            )
+        except BookingRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(request, "Your request has been sent to the service assessment team.")
+            return redirect("booking:index")
+    return render(request, "workflow/booking/new.html", {"form": form})
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("new/", new, name="new"),
+]
