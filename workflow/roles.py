@@ -35,6 +35,7 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "workflow.view_outboxemail",
         "workflow.resend_outboxemail",
         "workflow.change_notifytemplates",
+        "workflow.change_reportformhelptexts",
         # Booking requests: the team accepts or rejects them (through workflow.services.booking).
         "workflow.view_bookingrequest",
         "workflow.change_bookingrequest",

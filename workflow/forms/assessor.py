@@ -3,19 +3,13 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 
-from workflow.models import Rating
+from workflow.models import Rating, ReportFormHelpTexts
 
 TEXT_LIMIT = 10_000
 ACTION_LIMIT = 2_000
 # The largest value every supported database stores in a positive integer column: a bigger "version"
 # typed into the page would otherwise reach the database and fail there.
 VERSION_LIMIT = 2_147_483_647
-
-RATING_HINTS = {
-    Rating.GREEN: "The service meets this point of the Standard. Green points have no actions.",
-    Rating.AMBER: "The service can move to the next phase, but the team must address the actions within 3 months.",
-    Rating.RED: "The service must pause, address the actions and be reassessed against this point.",
-}
 
 OVERALL_HINTS = {
     Rating.GREEN: "The service can progress to the next phase.",
@@ -83,42 +77,58 @@ class VersionedForm(forms.Form):
         self.data[self.add_prefix("version")] = str(version)
 
 
-class ServiceDetailsForm(VersionedForm):
+class HelpTextsFromSettings:
+    """Takes each field's hint from the help texts the team edits in the admin (Settings > Report form help
+    texts), so a change there shows on the next page load; `help_texts` maps field names to setting names."""
+
+    help_texts: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        texts = ReportFormHelpTexts.load()
+        for field_name, setting_name in self.help_texts.items():
+            self.fields[field_name].help_text = getattr(texts, setting_name)
+        if "rating" in self.fields and isinstance(self.fields["rating"].widget, RadioSelectWithHints):
+            self.fields["rating"].widget.hints = texts.rating_hints()
+
+
+class ServiceDetailsForm(HelpTextsFromSettings, VersionedForm):
+    help_texts = {"service_description": "service_description", "service_users": "service_users"}
+
     service_description = text_field(
         "Service description",
-        hint="What the service does, in plain English, for someone who has never heard of it.",
         error_messages={"required": "Enter a description of the service"},
     )
     service_users = text_field(
         "Service users",
-        hint="Who uses the service.",
         rows=5,
         error_messages={"required": "Enter who uses the service"},
     )
 
 
-class PointForm(VersionedForm):
+class PointForm(HelpTextsFromSettings, VersionedForm):
+    help_texts = {"done_well": "done_well", "to_improve": "to_improve"}
+
     # Not required: assessors write notes during the assessment, before they have agreed a rating.
     # Submitting the report checks every point is rated.
     rating = forms.ChoiceField(
         label="Rating",
         choices=Rating.choices,
         required=False,
-        widget=RadioSelectWithHints(RATING_HINTS),
+        widget=RadioSelectWithHints({}),  # hints from the team's help texts
         error_messages={"invalid_choice": "Select green, amber or red"},
     )
-    done_well = text_field("What the team has done well", required=False, hint="Use a new line for each thing.")
-    to_improve = text_field(
-        "What the team needs to improve", required=False, hint="Use a new line for each thing. Say why it matters."
-    )
+    done_well = text_field("What the team has done well", required=False)
+    to_improve = text_field("What the team needs to improve", required=False)
 
 
-class ActionForm(forms.Form):
+class ActionForm(HelpTextsFromSettings, forms.Form):
+    help_texts = {"description": "action"}
+
     description = text_field(
         "What the team needs to do",
         limit=ACTION_LIMIT,
         rows=4,
-        hint="Say what the team should do and how it will show it has been done.",
         error_messages={"required": "Enter what the team needs to do"},
     )
     due_date = forms.DateField(

@@ -1,6 +1,7 @@
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
 from .booking import BookingKind, BookingRequest, BookingStatus
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
+from .content import ReportFormHelpTexts
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
 from .history import ReportStatusChange
 from .outbox import NotifyTemplates, OutboxEmail, OutboxStatus
@@ -29,6 +30,7 @@ __all__ = [
     "ReportAction",
     "ReportActionStatus",
     "ReportPage",
+    "ReportFormHelpTexts",
     "ReportStatus",
     "ReportStatusChange",
     "Service",
