@@ -46,6 +46,7 @@ lint: install assets
 # Benchmarks print their figures; BENCH_ARGS=--quick for a short run.
 bench: install
 	$(PY) bench/notify_outbox.py $(BENCH_ARGS)
+	$(PY) bench/public_pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) site/node_modules site/dist static db.sqlite3

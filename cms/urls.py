@@ -13,6 +13,7 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("workflow.urls")),
+    path("", include("publishing.urls")),
 ]
 
 if settings.DEBUG:

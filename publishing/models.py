@@ -5,7 +5,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from workflow.models import ReportPage
+from . import selectors
+from .forms import ReportFilterForm
 
 
 class ReportIndexPage(Page):
@@ -22,15 +23,15 @@ class ReportIndexPage(Page):
     page_size = 20
 
     def published_reports(self):
-        return (
-            ReportPage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("assessment__service__department")
-            .order_by("-assessment__date", "-pk")
-        )
+        return selectors.published_reports().child_of(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["reports"] = Paginator(self.published_reports(), self.page_size).get_page(request.GET.get("page"))
+        form = ReportFilterForm(request.GET)
+        form.is_valid()
+        reports = selectors.search_reports(
+            selectors.filter_reports(self.published_reports(), form.filters()), form.filters().query
+        )
+        context["form"] = form
+        context["reports"] = Paginator(reports, self.page_size).get_page(request.GET.get("page"))
         return context

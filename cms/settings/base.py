@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -204,6 +207,17 @@ Q_CLUSTER = {
 if REDIS_URL:
     Q_CLUSTER = {**Q_CLUSTER, "redis": REDIS_URL}
     Q_CLUSTER.pop("orm")
+
+# Published pages change only when a report is published or corrected: they are cached, and publishing
+# clears the cache. One shared cache (Redis) when REDIS_URL is set, so every web machine sees a clear.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "service-assessment-reports"}
+    )
+}
+PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "300"))
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -176,6 +176,18 @@ class ReportPage(ConcurrentTransitionMixin, Page):
         *Page.search_fields,
         index.SearchField("service_description"),
         index.SearchField("service_users"),
+        index.RelatedFields(
+            "assessment",
+            [
+                index.RelatedFields(
+                    "service",
+                    [index.SearchField("name"), index.RelatedFields("department", [index.SearchField("name")])],
+                )
+            ],
+        ),
+        index.RelatedFields(
+            "ratings", [index.SearchField("title"), index.SearchField("done_well"), index.SearchField("to_improve")]
+        ),
         index.FilterField("overall_rating"),
         index.FilterField("status"),
     ]

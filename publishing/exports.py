@@ -1,0 +1,93 @@
+"""Open data: every published report's structured fields and per-point ratings, with the service's stable
+id, as CSV (one row per report) and JSON (a list, with nested points and actions). Both stream, reading the
+reports in chunks, so ten thousand reports need no more memory than a few hundred."""
+
+import csv
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import StreamingHttpResponse
+
+from . import selectors
+
+POINTS = range(1, 15)
+CSV_COLUMNS = [
+    "service_public_id",
+    "service_name",
+    "department",
+    "phase",
+    "stage",
+    "reassessment",
+    "assessment_date",
+    "published_date",
+    "overall_rating",
+    *(f"point_{n}" for n in POINTS),
+    "url",
+]
+CHUNK = 500
+
+
+def _reports():
+    return selectors.with_points(selectors.published_reports()).iterator(chunk_size=CHUNK)
+
+
+def _common(report, request) -> dict:
+    assessment = report.assessment
+    return {
+        "service_public_id": str(assessment.service.public_id),
+        "service_name": report.title,
+        "department": assessment.service.department.name,
+        "phase": assessment.phase,
+        "stage": assessment.stage_label,
+        "reassessment": assessment.is_reassessment,
+        "assessment_date": assessment.date.isoformat(),
+        "published_date": report.first_published_at.date().isoformat() if report.first_published_at else "",
+        "overall_rating": report.overall_rating,
+        "url": report.get_full_url(request),
+    }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv(request):
+    def rows():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(CSV_COLUMNS)
+        for report in _reports():
+            row = _common(report, request)
+            row["reassessment"] = "yes" if row["reassessment"] else "no"
+            ratings = {rating.number: rating.rating for rating in report.ratings.all()}
+            row.update({f"point_{n}": ratings.get(n, "") for n in POINTS})
+            yield writer.writerow([row[column] for column in CSV_COLUMNS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="service-assessment-reports.csv"'
+    return response
+
+
+def export_json(request):
+    def chunks():
+        yield "[\n"
+        for index, report in enumerate(_reports()):
+            item = _common(report, request)
+            item["points"] = [
+                {
+                    "number": rating.number,
+                    "title": rating.title,
+                    "rating": rating.rating,
+                    "done_well": rating.done_well,
+                    "to_improve": rating.to_improve,
+                    "actions": [
+                        {"description": action.description, "due_date": action.due_date, "status": action.status}
+                        for action in rating.actions.all()
+                    ],
+                }
+                for rating in report.ratings.all()
+            ]
+            yield ("" if index == 0 else ",\n") + json.dumps(item, cls=DjangoJSONEncoder)
+        yield "\n]\n"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")

@@ -1,0 +1,48 @@
+"""An Atom feed of newly published reports, at /reports/feed/."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+
+from . import selectors
+
+
+class PublishedReportsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Service assessment reports"
+    subtitle = "Reports of GOV.UK Service Standard assessments, newest published first."
+    link = "/reports/"
+    feed_url = "/reports/feed/"
+    items_count = 50
+
+    def items(self):
+        return selectors.published_reports().order_by("-first_published_at", "-pk")[: self.items_count]
+
+    def item_title(self, item):
+        return f"{item.title}: {item.assessment.stage_label} assessment, {item.assessment.date:%-d %B %Y}"
+
+    def item_description(self, item):
+        result = item.get_overall_rating_display() or "Not rated"
+        return (
+            f"The report for the {item.title} {item.assessment.stage_label.lower()} assessment on "
+            f"{item.assessment.date:%-d %B %Y}. Result: {result}. From {item.assessment.service.department}."
+        )
+
+    def item_link(self, item):
+        return item.get_url()
+
+    def item_guid(self, item):
+        return f"urn:uuid:{item.translation_key}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_author_name(self, item):
+        return str(item.assessment.service.department)
+
+    def item_categories(self, item):
+        return [item.assessment.stage_label, item.get_overall_rating_display()]

@@ -1,0 +1,88 @@
+"""The reports list's filters: a GET form, so filters and search live in the URL and work without JavaScript."""
+
+from django import forms
+
+from workflow.models import Department
+from workflow.models.choices import Rating
+
+from .selectors import ReportFilters, stage_choices
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+
+
+class ReportFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search reports",
+        required=False,
+        max_length=200,
+        help_text="For example, a service name or a word in the report",
+        widget=forms.TextInput(attrs={"type": "search", "class": "govuk-!-width-full", "spellcheck": "false"}),
+    )
+    result = forms.MultipleChoiceField(
+        label="Result",
+        required=False,
+        choices=Rating.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
+        error_messages={"invalid_choice": "Select a result from the list"},
+    )
+    stage = forms.MultipleChoiceField(
+        label="Stage",
+        required=False,
+        choices=stage_choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
+        error_messages={"invalid_choice": "Select a stage from the list"},
+    )
+    department = forms.ChoiceField(
+        label="Department",
+        required=False,
+        error_messages={"invalid_choice": "Select a department from the list"},
+    )
+    date_from = forms.DateField(
+        label="Assessed on or after",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/3/2026",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+        error_messages={"invalid": "Enter a real date, for example 27/3/2026"},
+    )
+    date_to = forms.DateField(
+        label="Assessed on or before",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/3/2026",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+        error_messages={"invalid": "Enter a real date, for example 27/3/2026"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            ("", "All departments"),
+            *Department.objects.filter(services__isnull=False).distinct().order_by("name").values_list("slug", "name"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "The 'on or before' date must be the same as or after the 'on or after' date")
+        return cleaned
+
+    def filters(self) -> ReportFilters:
+        """The valid filters; a field with an error filters nothing (the page shows the error instead)."""
+        data = self.cleaned_data if self.is_bound else {}
+        if self.errors:
+            data = {name: value for name, value in data.items() if name not in self.errors}
+        return ReportFilters(
+            results=tuple(data.get("result") or ()),
+            stages=tuple(data.get("stage") or ()),
+            departments=(data["department"],) if data.get("department") else (),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            query=data.get("q") or "",
+        )
+
+    @property
+    def active(self) -> bool:
+        filters = self.filters()
+        return any([filters.results, filters.stages, filters.departments, filters.date_from, filters.date_to])

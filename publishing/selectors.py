@@ -1,0 +1,132 @@
+"""Reads for the public pages. Only live, public reports ever leave this module: every list, search, feed,
+export and API answer starts from `published_reports()`.
+
+Each selector runs a fixed number of queries, whatever the number of reports."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from workflow.models import PointRating, ReportAction, ReportPage, ReportStatus
+from workflow.models.choices import Phase, Rating
+
+REASSESSMENT_SUFFIX = "_reassessment"
+
+
+def published_reports() -> QuerySet[ReportPage]:
+    """Every report the public may see: live, public and published. Newest assessment first."""
+    return (
+        ReportPage.objects.live()
+        .public()
+        .filter(status=ReportStatus.PUBLISHED)
+        .select_related("assessment__service__department", "assessment__reassessment_of")
+        .order_by("-assessment__date", "-pk")
+    )
+
+
+def with_points(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
+    """Prefetches each report's ratings (in point order) and each rating's actions: two queries in all."""
+    return reports.prefetch_related(
+        Prefetch(
+            "ratings",
+            queryset=PointRating.objects.order_by("number").prefetch_related(
+                Prefetch("actions", queryset=ReportAction.objects.order_by("created_at", "pk"))
+            ),
+        )
+    )
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    """Each phase, and each phase's reassessment: "alpha", "alpha_reassessment"."""
+    choices = []
+    for value, label in Phase.choices:
+        choices.append((value, label))
+        choices.append((value + REASSESSMENT_SUFFIX, f"{label} reassessment"))
+    return choices
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    results: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()  # department slugs
+    date_from: object = None
+    date_to: object = None
+    query: str = ""
+
+
+def filter_reports(reports: QuerySet[ReportPage], filters: ReportFilters) -> QuerySet[ReportPage]:
+    if filters.results:
+        reports = reports.filter(overall_rating__in=[r for r in filters.results if r in Rating.values])
+    if filters.stages:
+        stage_q = Q()
+        for stage in filters.stages:
+            reassessment = stage.endswith(REASSESSMENT_SUFFIX)
+            phase = stage.removesuffix(REASSESSMENT_SUFFIX)
+            stage_q |= Q(assessment__phase=phase, assessment__reassessment_of__isnull=not reassessment)
+        reports = reports.filter(stage_q)
+    if filters.departments:
+        reports = reports.filter(assessment__service__department__slug__in=filters.departments)
+    if filters.date_from:
+        reports = reports.filter(assessment__date__gte=filters.date_from)
+    if filters.date_to:
+        reports = reports.filter(assessment__date__lte=filters.date_to)
+    return reports
+
+
+def search_reports(reports: QuerySet[ReportPage], query: str):
+    """Wagtail search (PostgreSQL full-text on PostgreSQL) within already filtered reports, most relevant
+    first. Searching the ids keeps Wagtail's filter rules happy: the filters on related fields run in SQL."""
+    query = query.strip()
+    if not query:
+        return reports
+    return (
+        ReportPage.objects.live()
+        .public()
+        .filter(id__in=reports.values("id"))
+        .select_related("assessment__service__department", "assessment__reassessment_of")
+        .search(query, operator="and")
+    )
+
+
+def report_list(filters: ReportFilters):
+    return search_reports(filter_reports(published_reports(), filters), filters.query)
+
+
+@dataclass(frozen=True)
+class PreviousReport:
+    url: str
+    stage_label: str
+    date: object
+    overall_rating: str
+
+
+def previous_reports(report: ReportPage, request=None) -> list[PreviousReport]:
+    """The service's other published reports assessed before this one, newest first: one light query. Their
+    URLs are the report's own, with its slug swapped, since every report lives under the reports index."""
+    rows = (
+        ReportPage.objects.filter(
+            live=True,
+            status=ReportStatus.PUBLISHED,
+            view_restrictions__isnull=True,
+            assessment__service_id=report.assessment.service_id,
+            assessment__date__lte=report.assessment.date,
+        )
+        .exclude(pk=report.pk)
+        .order_by("-assessment__date", "-pk")
+        .values_list(
+            "slug", "assessment__phase", "assessment__reassessment_of_id", "assessment__date", "overall_rating"
+        )
+    )
+    url = report.get_url(request) or "/reports/"
+    base = url.removesuffix(f"{report.slug}/")
+    phases = dict(Phase.choices)
+    return [
+        PreviousReport(
+            url=f"{base}{slug}/",
+            stage_label=phases.get(phase, phase) + (" reassessment" if reassessment_of else ""),
+            date=date,
+            overall_rating=rating,
+        )
+        for slug, phase, reassessment_of, date, rating in rows
+    ]

@@ -1,0 +1,37 @@
+"""Clear the public page cache whenever what the public sees may have changed."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from workflow.models import Department, Service
+
+from . import cache
+
+
+def clear_now_and_on_commit():
+    # Now, and again once the change is committed: a page built from the old data between the two would
+    # otherwise stay cached under the new generation.
+    cache.clear()
+    transaction.on_commit(cache.clear)
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def clear_on_publish(sender, **kwargs):
+    clear_now_and_on_commit()
+
+
+@receiver(post_delete)
+def clear_on_page_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        clear_now_and_on_commit()
+
+
+@receiver(post_save, sender=Service)
+@receiver(post_save, sender=Department)
+def clear_on_names_changed(sender, **kwargs):
+    # Service and department names appear on every published report and in the list.
+    clear_now_and_on_commit()

@@ -1,0 +1,37 @@
+"""Public routes, mounted at the site root before Wagtail's catch-all."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+from wagtail import views as wagtail_views
+from wagtail.contrib.sitemaps.views import sitemap
+
+from . import exports
+from .api import api_router
+from .cache import cached_page
+from .feeds import PublishedReportsFeed
+from .sitemaps import PublicSitemap
+from .views import serve_report
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+public = cache_control(public=True, max_age=settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+urlpatterns = [
+    path("reports/export.csv", require_safe(public(exports.export_csv)), name="reports_export_csv"),
+    path("reports/export.json", require_safe(public(exports.export_json)), name="reports_export_json"),
+    path("reports/feed/", cached_page(PublishedReportsFeed()), name="reports_feed"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": {"pages": PublicSitemap}}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("api/v2/", api_router.urls),
+    # The reports list and the report pages, through the page cache.
+    re_path(r"^reports/(?P<slug>[\w\-]+)/$", cached_page(serve_report), name="public_report"),
+    re_path(r"^(reports/(?:[\w\-]+/)*)$", cached_page(wagtail_views.serve), name="public_reports"),
+]

@@ -1,0 +1,36 @@
+"""Serving published report pages with fewer queries than Wagtail's general-purpose routing."""
+
+from django.http import HttpResponse
+from wagtail import hooks
+from wagtail import views as wagtail_views
+from wagtail.models import Site
+
+from workflow.models import ReportPage
+
+
+def serve_report(request, slug):
+    """`/reports/<slug>/`: finds the live report by its URL path in one query (with its assessment, service and
+    department), then serves it exactly as Wagtail's `serve` does: the same hooks (view restrictions among
+    them) and `page.serve()`. Anything it cannot place goes to Wagtail's own routing."""
+    site = Site.find_for_request(request)
+    root = next((r.root_path for r in Site.get_site_root_paths() if site and r.site_id == site.pk), None)
+    page = None
+    if root is not None:
+        page = (
+            ReportPage.objects.live()
+            .filter(url_path=f"{root}reports/{slug}/")
+            .select_related("assessment__service__department")
+            .first()
+        )
+    if page is None:
+        return wagtail_views.serve(request, f"reports/{slug}/")
+
+    args, kwargs = [], {}
+    on_serve_chain = wagtail_views.serve_chain
+    for fn in reversed(hooks.get_hooks("on_serve_page")):
+        on_serve_chain = fn(on_serve_chain)
+    for fn in hooks.get_hooks("before_serve_page"):
+        result = fn(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return on_serve_chain(page, request, args, kwargs)
