@@ -3,7 +3,7 @@ export and API answer starts from `published_reports()`.
 
 Each selector runs a fixed number of queries, whatever the number of reports."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -93,6 +93,12 @@ def report_list(filters: ReportFilters):
     return search_reports(filter_reports(published_reports(), filters), filters.query)
 
 
+def reports_index_url(report: ReportPage, request=None) -> str:
+    """The reports list's URL, from the report's own: every report lives directly under the reports index."""
+    url = report.get_url(request) or f"/reports/{report.slug}/"
+    return url.removesuffix(f"{report.slug}/")
+
+
 @dataclass(frozen=True)
 class PreviousReport:
     url: str
@@ -118,8 +124,7 @@ def previous_reports(report: ReportPage, request=None) -> list[PreviousReport]:
             "slug", "assessment__phase", "assessment__reassessment_of_id", "assessment__date", "overall_rating"
         )
     )
-    url = report.get_url(request) or "/reports/"
-    base = url.removesuffix(f"{report.slug}/")
+    base = reports_index_url(report, request)
     phases = dict(Phase.choices)
     return [
         PreviousReport(
@@ -130,3 +135,47 @@ def previous_reports(report: ReportPage, request=None) -> list[PreviousReport]:
         )
         for slug, phase, reassessment_of, date, rating in rows
     ]
+
+
+@dataclass
+class PublicAction:
+    description: str
+    due_date: object
+
+
+@dataclass
+class PublicPoint:
+    """A point of a published report as its page shows it; the report body reads these as it reads ratings."""
+
+    number: int
+    title: str
+    rating: str
+    done_well: str
+    to_improve: str
+    action_list: list[PublicAction] = field(default_factory=list)
+
+
+def report_points(report: ReportPage) -> list[PublicPoint]:
+    """The report's points in order, each with its actions: one query (ratings joined to their actions), read
+    as plain rows, since the page only shows them."""
+    rows = (
+        PointRating.objects.filter(report_id=report.pk)
+        .order_by("number", "actions__created_at", "actions__pk")
+        .values_list(
+            "number",
+            "title",
+            "rating",
+            "done_well",
+            "to_improve",
+            "actions__pk",
+            "actions__description",
+            "actions__due_date",
+        )
+    )
+    points: list[PublicPoint] = []
+    for number, title, rating, done_well, to_improve, action_pk, description, due_date in rows:
+        if not points or points[-1].number != number:
+            points.append(PublicPoint(number, title, rating, done_well, to_improve))
+        if action_pk is not None:
+            points[-1].action_list.append(PublicAction(description, due_date))
+    return points

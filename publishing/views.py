@@ -1,9 +1,11 @@
 """Serving published report pages with fewer queries than Wagtail's general-purpose routing."""
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import HttpResponse
 from wagtail import hooks
 from wagtail import views as wagtail_views
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from workflow.models import ReportPage
 
@@ -16,10 +18,13 @@ def serve_report(request, slug):
     root = next((r.root_path for r in Site.get_site_root_paths() if site and r.site_id == site.pk), None)
     page = None
     if root is not None:
+        # By slug first, which is indexed (url_path is not), and with the reports list's title for the breadcrumbs.
+        parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
         page = (
             ReportPage.objects.live()
-            .filter(url_path=f"{root}reports/{slug}/")
+            .filter(slug=slug, url_path=f"{root}reports/{slug}/")
             .select_related("assessment__service__department")
+            .annotate(index_title=Subquery(Page.objects.filter(path=parent_path).values("title")[:1]))
             .first()
         )
     if page is None:

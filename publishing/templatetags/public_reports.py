@@ -1,32 +1,40 @@
 """What a published report page shows beyond the page itself, in a fixed number of queries."""
 
-from django import template
-from django.db.models import Prefetch, prefetch_related_objects
+from dataclasses import dataclass
 
-from workflow.models import Assessment, PointRating, ReportAction, ReportPage
+from django import template
+
+from workflow.models import Assessment, ReportPage
 
 from .. import selectors
 
 register = template.Library()
 
 
+@dataclass(frozen=True)
+class PublicReport:
+    points: list[selectors.PublicPoint]
+    previous_reports: list[selectors.PreviousReport]
+    index_url: str
+    index_title: str
+
+
 @register.simple_tag(takes_context=True)
-def public_report(context, page):
-    """Loads the report's assessment, service and department (one query) and its points with their actions
-    (two queries) onto `page`, so the report body reads them without a query per point. Returns the service's
-    earlier published reports, newest first (one query)."""
-    if not getattr(page, "_public_report_loaded", False):  # the title and the body both ask
+def public_report(context, page) -> PublicReport:
+    """Loads what the report page shows beyond the page: its assessment, service and department (unless the
+    page came with them), its points with their actions (one query), the service's earlier published reports
+    (one query), and the reports list it sits in, for the breadcrumbs (no query when `serve_report` found the
+    page, since it brings the list's title along)."""
+    loaded = getattr(page, "_public_report", None)
+    if loaded is None:  # the title and the body both ask
+        request = context.get("request")
         if not ReportPage.assessment.is_cached(page) or not Assessment.service.is_cached(page.assessment):
             page.assessment = Assessment.objects.select_related("service__department").get(pk=page.assessment_id)
-        prefetch_related_objects(
-            [page],
-            Prefetch(
-                "ratings",
-                queryset=PointRating.objects.order_by("number").prefetch_related(
-                    Prefetch("actions", queryset=ReportAction.objects.order_by("created_at", "pk"))
-                ),
-            ),
+        index_title = getattr(page, "index_title", None) or page.get_parent().title
+        loaded = page._public_report = PublicReport(
+            points=selectors.report_points(page),
+            previous_reports=selectors.previous_reports(page, request),
+            index_url=selectors.reports_index_url(page, request),
+            index_title=index_title,
         )
-        page._public_report_loaded = True
-        page._previous_reports = selectors.previous_reports(page, context.get("request"))
-    return page._previous_reports
+    return loaded

@@ -306,6 +306,11 @@ class PointRating(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}: {self.get_rating_display() or 'not rated'}"
 
+    @property
+    def action_list(self):
+        """The point's actions, as the report body reads them (the public page passes plain rows instead)."""
+        return self.actions.all()
+
 
 class ReportAction(models.Model):
     """Something the team must do about an amber or red point."""

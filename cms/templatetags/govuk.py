@@ -1,0 +1,18 @@
+"""GOV.UK components that pages repeat many times, as tags rather than includes: a report page shows a rating
+tag for every point, and an include per tag is a measurable share of rendering it."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.text import capfirst
+
+register = template.Library()
+
+RAG_TAG_COLOURS = {"green": ("green", "Green"), "amber": ("yellow", "Amber"), "red": ("red", "Red")}
+
+
+@register.simple_tag
+def rag_tag(rating, label=""):
+    """A RAG rating in words as a GOV.UK tag, so the rating never rests on colour alone. `rating` is "green",
+    "amber", "red" or "" (not rated); `label` replaces the default words."""
+    colour, words = RAG_TAG_COLOURS.get(rating, ("grey", capfirst(str(rating)) if rating else "Not rated"))
+    return format_html('<strong class="govuk-tag govuk-tag--{} app-rag-tag">{}</strong>', colour, label or words)
