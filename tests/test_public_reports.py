@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from publishing import selectors
 from publishing.models import ReportIndexPage
-from workflow.models import Phase, ReportStatus
+from workflow.models import Phase, ReportAction, ReportStatus
 
 from .cast import PATH_TO, make_cast, report_in
 from .factories import DepartmentFactory, ServiceFactory
@@ -209,3 +209,21 @@ def test_report_page_and_list_queries_do_not_grow_with_reports(client, three):
 def test_selector_sees_only_published_reports(three):
     report_in(ReportStatus.SHARED, make_cast())
     assert set(selectors.published_reports().values_list("pk", flat=True)) == {r.pk for r in three.values()}
+
+
+def test_the_report_page_shows_every_action_in_order_and_names_the_reports_list(client):
+    report = published("rag" + "g" * 11)
+    red = report.ratings.get(number=1)
+    ReportAction.objects.create(rating=red, description="Then test with screen reader users.")
+    index = ReportIndexPage.objects.get()
+    index.title = "Assessment reports"
+    index.save_revision().publish()
+
+    html = client.get(report.url).text
+
+    first, second, amber = (html.index(text) for text in ["Fix point 1.", "Then test with screen", "Fix point 2."])
+    assert first < second < amber
+    assert 'Rating: <strong class="govuk-tag govuk-tag--red app-rag-tag">Red</strong>' in html
+    assert 'Rating: <strong class="govuk-tag govuk-tag--yellow app-rag-tag">Amber</strong>' in html
+    breadcrumbs = html[html.index('class="govuk-breadcrumbs"') : html.index("</nav>", html.index("govuk-breadcrumbs"))]
+    assert '<a class="govuk-breadcrumbs__link" href="/reports/">Assessment reports</a>' in breadcrumbs
