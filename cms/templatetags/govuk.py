@@ -16,3 +16,13 @@ def rag_tag(rating, label=""):
     "amber", "red" or "" (not rated); `label` replaces the default words."""
     colour, words = RAG_TAG_COLOURS.get(rating, ("grey", capfirst(str(rating)) if rating else "Not rated"))
     return format_html('<strong class="govuk-tag govuk-tag--{} app-rag-tag">{}</strong>', colour, label or words)
+
+
+@register.simple_tag
+def pagination_numbers(page):
+    """The page numbers GOV.UK pagination shows: first, last, the current page and one either side, with
+    `None` where an ellipsis stands for the gap. Worked out by the paginator, so a list of 500 pages costs no
+    more to render than a list of 5."""
+    ellipsis = page.paginator.ELLIPSIS
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return [None if number == ellipsis else number for number in numbers]
