@@ -28,7 +28,9 @@ def _assessors():
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")], widget=forms.RadioSelect)
-    date = forms.DateField(required=False, label="Assessment date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        required=False, label="Assessment date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(required=False, label="Reason for rejecting", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
