@@ -2,9 +2,11 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_q",
+    "csp",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # django-csp's, with the Wagtail admin's exceptions (CONTENT_SECURITY_POLICY_ADMIN below).
+    "cms.settings.csp_admin.CSPMiddlewareWithAdminPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -135,9 +143,32 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"
 # Passwords, and one-time sign-in links sent by email (django-sesame): a link works once, for 15 minutes.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "sesame.backends.ModelBackend"]
+# django-axes comes first: it refuses every sign-in of a locked-out person before the others look at it. It also
+# refuses any authenticate() made without the request, sesame's get_user(token) included, with an exception:
+# workflow/views/signin.py asks sesame's backend about a link directly.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
 SESAME_MAX_AGE = 15 * 60
 SESAME_ONE_TIME = True
+
+# django-axes: five wrong passwords for one username from one address lock that pair out for an hour, at
+# /sign-in/ and /admin/login/ alike (both go through authenticate()). Others at the same address, such as a
+# department behind one proxy, can still sign in. A correct password clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out do not restart the hour, so the lockout page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is REMOTE_ADDR; production, behind its load balancer, reads X-Forwarded-For instead.
+AXES_CLIENT_IP_CALLABLE = None
+# No start-up banner on every manage.py command; failures are still logged (usernames and addresses masked).
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -163,6 +194,11 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_I18N_ENABLED = False
+# The admin loads nothing from other sites, as the Content Security Policy requires: no avatars from Gravatar
+# (which would also tell it a hash of each member of staff's email address) and no check for new Wagtail
+# releases (upgrades come through pyproject.toml).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The reports section is the publishing app's; workflow places report pages under it without importing it.
 REPORTS_INDEX_PAGE_MODEL = "publishing.ReportIndexPage"
 
@@ -220,6 +256,37 @@ CACHES = {
 PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "300"))
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Content Security Policy (django-csp 4). Our pages have no inline script, style or event handler:
+# GOV.UK Frontend's JavaScript and init.js are files from our own origin (site/dist), so the policy needs
+# neither 'unsafe-inline' nor a nonce (and, with no nonce, a cached public page stays valid as it is).
+# tests/test_security.py holds the exact policy; tests/test_browser_security.py checks it in Chromium.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# The Wagtail admin's page editor and listings run inline scripts written by Wagtail's widgets (date choosers,
+# StreamField blocks) and set inline styles, which no nonce or hash can cover: under /admin/ only, these
+# directives replace the policy's. Everything else holds there too: no script or style from another origin,
+# no eval, no framing, forms post only here. (The Django admin at /django-admin/ needs no exception.)
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "PATH_PREFIX": "/admin/",
+    "REPLACE": {
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # Wagtail previews an image chosen for upload from a blob: URL.
+        "img-src": [SELF, "data:", "blob:"],
+    },
+}
 
 LOGGING = {
     "version": 1,
