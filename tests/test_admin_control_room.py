@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
+from wagtail.models import ReferenceIndex
 
 from workflow.models import OutboxEmail, OutboxStatus, ReportAction, ReportStatus, Service
 
@@ -269,3 +270,16 @@ def test_the_team_edits_the_survey_questions_in_the_page_editor(client, cast):
     response = signed_in(client, cast.team).get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
     assert "How was the assessment organised?" in response.text
+
+
+def test_deleting_a_department_its_services_still_need_is_refused_with_a_message(cast):
+    department = cast.assessment.service.department
+    # As after seed_demo or a shell: Wagtail's reference index does not know the service refers to it.
+    ReferenceIndex.objects.all().delete()
+    client = signed_in(Client(), cast.team)
+
+    response = client.post(f"/admin/departments/delete/{department.pk}/", follow=True)
+
+    assert response.status_code == 200
+    assert f"“{department}” was not deleted: services still refer to it." in response.text
+    assert type(department).objects.filter(pk=department.pk).exists()
