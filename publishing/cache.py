@@ -1,7 +1,7 @@
 """A page cache for what the public reads: the reports list and published report pages.
 
 Published pages change only when a report is published, unpublished or corrected, so each anonymous GET is
-served from Django's cache (Redis when `REDIS_URL` is set), keyed by host, path and query string. Publishing
+served from Django's "pages" cache (Redis when `REDIS_URL` is set), keyed by host, path and query string. Publishing
 clears it: every key carries a generation number, and the signals in `publishing.apps` start a new
 generation, which leaves the old entries to expire. Signed-in people (anyone with a session cookie) and
 anything but GET and HEAD bypass the cache;
@@ -10,33 +10,54 @@ anything but GET and HEAD bypass the cache;
 Responses carry `Cache-Control: public, max-age=…`, an `ETag` and a `Last-Modified`, and a conditional GET
 that matches is answered 304 Not Modified, so a cache in front can serve them too."""
 
+import contextlib
 import hashlib
+import logging
 import time
 import uuid
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+CACHE_ALIAS = "pages"
 GENERATION_KEY = "publishing:page-cache:generation"
 KEY_PREFIX = "publishing:page-cache"
 
 
+logger = logging.getLogger(__name__)
+
+
+class CacheUnavailable(Exception):
+    pass
+
+
+def _cache_call(method: str, *args):
+    """The cache is an optimisation: when it fails (Redis down), pages are built from the database and
+    publishing goes ahead, and entries still cached expire by themselves within PUBLIC_PAGE_CACHE_SECONDS."""
+    try:
+        return getattr(caches[CACHE_ALIAS], method)(*args)
+    except Exception as error:
+        logger.warning("Public page cache unavailable (%s): %s", method, error)
+        raise CacheUnavailable from error
+
+
 def clear() -> None:
     """Starts a new generation: every page cached so far is no longer served."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    with contextlib.suppress(CacheUnavailable):
+        _cache_call("set", GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
+    generation = _cache_call("get", GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
         # add, not set: another process may have started a generation meanwhile.
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY) or generation
+        if not _cache_call("add", GENERATION_KEY, generation, None):
+            generation = _cache_call("get", GENERATION_KEY) or generation
     return generation
 
 
@@ -77,9 +98,12 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        generation = _generation()
-        key = _key(request, generation)
-        entry = cache.get(key)
+        try:
+            generation = _generation()
+            key = _key(request, generation)
+            entry = _cache_call("get", key)
+        except CacheUnavailable:
+            return view(request, *args, **kwargs)
         if entry is not None:
             return _from_entry(request, entry)
         response = view(request, *args, **kwargs)
@@ -96,7 +120,10 @@ def cached_page(view):
             "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',  # noqa: S324
             "last_modified": int(time.time()),
         }
-        cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        try:
+            _cache_call("set", key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        except CacheUnavailable:
+            return response
         conditional = get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"])
         if conditional is not None:
             response = conditional

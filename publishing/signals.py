@@ -15,7 +15,7 @@ def clear_now_and_on_commit():
     # Now, and again once the change is committed: a page built from the old data between the two would
     # otherwise stay cached under the new generation.
     cache.clear()
-    transaction.on_commit(cache.clear)
+    transaction.on_commit(cache.clear, robust=True)
 
 
 @receiver(page_published)

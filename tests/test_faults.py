@@ -528,13 +528,6 @@ def test_the_database_going_away_after_notify_accepted_an_email_does_not_send_it
     assert found.attempts == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workflow/services/transitions.py registers its email hook with transaction.on_commit(...) without "
-    "robust=True, so an error in the hook after the commit reaches the person as the 'nothing has been saved' page "
-    "although the change was made. Fix: transaction.on_commit(..., robust=True); the rows are already written and "
-    "the minute schedule sends them.",
-)
 def test_the_database_going_away_just_after_a_transition_commits_does_not_say_nothing_was_saved(cast, fake_notify):
     report = report_in(ReportStatus.CHECKED, cast)
 

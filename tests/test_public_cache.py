@@ -2,7 +2,8 @@
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from workflow.models import ReportPage, ReportStatus
 from workflow.services import transitions
@@ -120,3 +121,63 @@ def test_the_cache_is_keyed_by_query_string(client, report):
     response = client.get("/reports/?result=red")
     assert response["X-Page-Cache"] == "miss"
     assert report.pk not in [r.pk for r in response.context["reports"]]
+
+
+# The page cache on a Redis server nobody listens on: every call fails at once with a connection error.
+REDIS_DOWN = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "redis-down"},
+    "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+}
+
+
+@override_settings(CACHES=REDIS_DOWN)
+def test_with_the_cache_down_pages_are_built_from_the_database(client, report):
+    for path in (report.url, "/reports/", "/reports/feed/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "X-Page-Cache" not in response
+    assert "Cached service" in client.get("/reports/").text
+
+
+@override_settings(CACHES=REDIS_DOWN)
+def test_with_the_cache_down_accepting_still_publishes(client):
+    cast = make_cast(service=ServiceFactory(name="Published without a cache"))
+    shared = report_in(ReportStatus.SHARED, cast)
+    client.force_login(cast.product_manager)
+
+    response = client.post(reverse("delivery:accept", args=[shared.pk]))
+
+    assert response.status_code == 302
+    shared.refresh_from_db()
+    assert shared.status == ReportStatus.PUBLISHED and shared.live
+    assert Client().get(shared.url).status_code == 200
+
+
+def redis_reachable() -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+@override_settings(
+    CACHES={
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "with-redis"},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"},
+    }
+)
+def test_on_redis_publishing_clears_what_every_web_machine_serves(client, report):
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    assert client.get("/reports/")["X-Page-Cache"] == "miss"
+    assert client.get("/reports/")["X-Page-Cache"] == "hit"
+
+    later = report_in(ReportStatus.PUBLISHED, make_cast(service=ServiceFactory(name="Published on Redis")))
+
+    response = client.get("/reports/")
+    assert response["X-Page-Cache"] == "miss" and "Published on Redis" in response.text
+    assert client.get(later.url).status_code == 200
+    caches["pages"].clear()

@@ -244,14 +244,17 @@ if REDIS_URL:
     Q_CLUSTER = {**Q_CLUSTER, "redis": REDIS_URL}
     Q_CLUSTER.pop("orm")
 
-# Published pages change only when a report is published or corrected: they are cached, and publishing
-# clears the cache. One shared cache (Redis) when REDIS_URL is set, so every web machine sees a clear.
+# Published pages change only when a report is published or corrected: they are cached in "pages", and
+# publishing clears it. One shared cache (Redis) when REDIS_URL is set, so every web machine sees a clear; the
+# page cache works around Redis being down (publishing/cache.py). Everything else, Wagtail's own lookups
+# among them, stays in each process's memory, so a Redis outage never takes pages down. Without Redis both
+# aliases name one memory cache, and clearing either clears both.
+_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "service-assessment-reports"}
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "service-assessment-reports"}
-    )
+    "default": _LOCAL_CACHE,
+    "pages": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL} if REDIS_URL else _LOCAL_CACHE
+    ),
 }
 PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "300"))
 

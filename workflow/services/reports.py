@@ -45,7 +45,10 @@ def _unique_slug(parent, base: str) -> str:
 def report_create(*, assessment: Assessment) -> ReportPage:
     """A draft report for the assessment, with one unrated row per point in scope. The point titles are
     copied so that later edits to the Service Standard content do not rewrite this report."""
-    if hasattr(assessment, "report"):
+    # The assessment's row lock makes a double press (or two panel members at once) start one report: the second
+    # waits here, then finds the first one's report.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    if ReportPage.objects.filter(assessment_id=assessment.pk).exists():
         raise ValidationError("This assessment already has a report.")
     points = points_in_scope(assessment)
     if not points:

@@ -133,7 +133,9 @@ def _run(report: ReportPage, transition: Transition, user, comment: str) -> None
     )
     # Written in this transaction, so a rolled-back transition leaves no email; sent once it commits.
     emails.write_for_status_change(change)
-    transaction.on_commit(lambda: emails.queue_for_status_change(change.pk))
+    # robust: the change is committed by now, so a failure to queue must not tell the person it was not made; the
+    # outbox rows are written already and the minute schedule sends them.
+    transaction.on_commit(lambda: emails.queue_for_status_change(change.pk), robust=True)
 
 
 def _publish(report: ReportPage, user) -> None:
