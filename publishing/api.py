@@ -54,6 +54,38 @@ REPORT_API_FIELDS = [
 GUIDANCE_API_FIELDS = [APIField("summary"), APIField("body")]
 
 
+# As long as the public reports list's search box: a longer query is no search a person types, and every word
+# nests one more level in the SQLite search expression, so thousands of words overflow Python's stack.
+SEARCH_LIMIT = 200
+# Far beyond any number of pages. Past 2**63 SQLite and PostgreSQL fail (a 500) instead of finding nothing.
+OFFSET_LIMIT = 2**31 - 1
+
+
+def refuse_hostile_query(request) -> None:
+    """Refuses, with a 400 and a message, the query parameters that Wagtail's API would pass on until the database
+    or the search backend failed (a 500); and makes a search with double quotes safe on SQLite."""
+    query = request.GET
+    if any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists()):
+        # PostgreSQL cannot hold NUL in text, and SQLite's full-text search ends its string there.
+        raise BadRequestError("query parameters cannot contain NUL (0x00) characters")
+    search = query.get("search")
+    if search is not None and len(search) > SEARCH_LIMIT:
+        raise BadRequestError(f"search must be {SEARCH_LIMIT} characters or fewer")
+    if query.get("search_operator", "or") not in ("and", "or"):
+        raise BadRequestError("search_operator must be 'and' or 'or'")
+    offset = query.get("offset", "0")
+    if offset.isascii() and offset.strip().isdigit() and int(offset) > OFFSET_LIMIT:
+        raise BadRequestError(f"offset cannot be higher than {OFFSET_LIMIT}")
+    if search is not None and (not search.strip() or '"' in search):
+        # SQLite's full-text search quotes each word and fails on an unpaired quote inside one; the search
+        # ignores punctuation anyway, so a quote is searched as the space it is. A search with no words at all
+        # fails in the search backend: it is no search, so it is dropped.
+        query = request._request.GET = query.copy()
+        query["search"] = search.replace('"', " ")
+        if not query["search"].strip():
+            del query["search"]
+
+
 class PublicPagesAPIViewSet(PagesAPIViewSet):
     """Only live, public guidance pages and published reports; nothing else, and nothing to write."""
 
@@ -79,6 +111,19 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
         if queryset.model is ReportPage:
             queryset = queryset.select_related("assessment__service__department").prefetch_related("ratings__actions")
         return queryset
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        refuse_hostile_query(request)
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET:
+            try:
+                int(request.GET["id"])
+            except ValueError as error:
+                # Wagtail passes the id to the database as it is, and a word there is an error (a 500).
+                raise BadRequestError("id must be a whole number") from error
+        return super().find_object(queryset, request)
 
     def check_query_parameters(self, queryset):
         if self.request.GET.get("type") and queryset.model not in (ReportPage, GuidancePage):

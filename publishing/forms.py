@@ -61,6 +61,11 @@ class ReportFilterForm(forms.Form):
             *Department.objects.filter(services__isnull=False).distinct().order_by("name").values_list("slug", "name"),
         ]
 
+    def clean_q(self):
+        # SQLite's full-text search (the local database) quotes each word and fails on an unpaired double quote
+        # inside one; the search ignores punctuation anyway, so a quote is searched as a space.
+        return self.cleaned_data["q"].replace('"', " ").strip()
+
     def clean(self):
         cleaned = super().clean()
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")

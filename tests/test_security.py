@@ -461,4 +461,4 @@ def test_the_secret_scan_finds_each_kind():
     variable = SECRET_PATTERNS["secret-looking variable with a value"]
     assert variable.search("RUN NOTIFY_API_KEY=" + "abcdef123 python manage.py")
     assert not variable.search("docker run -e SECRET_KEY=... -e ALLOWED_HOSTS=...")
-    assert not variable.search('SECRET_KEY="$(cat /run/secrets/key)"')
+    assert not variable.search("SECRET_KEY=" + '"$(cat /run/secrets/key)"')

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.html import escape
 
 from workflow.models import Rating, ReportFormHelpTexts
 
@@ -87,7 +88,9 @@ class HelpTextsFromSettings:
         super().__init__(*args, **kwargs)
         texts = ReportFormHelpTexts.load()
         for field_name, setting_name in self.help_texts.items():
-            self.fields[field_name].help_text = getattr(texts, setting_name)
+            # Django's field templates print help texts as HTML (`|safe`); these are typed in the admin, so they
+            # are escaped here to show as the text that was typed.
+            self.fields[field_name].help_text = escape(getattr(texts, setting_name))
         if "rating" in self.fields and isinstance(self.fields["rating"].widget, RadioSelectWithHints):
             self.fields["rating"].widget.hints = texts.rating_hints()
 

@@ -82,7 +82,8 @@ def index(request):
 def new(request):
     _check(request.user)
     services = _services(request.user)
-    form = BookingForm(request.POST or None, services=services)
+    # Bound on every POST, even an empty one, so that a post without fields is told what is missing.
+    form = BookingForm(request.POST if request.method == "POST" else None, services=services)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
