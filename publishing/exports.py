@@ -8,6 +8,8 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 
+from cms.spreadsheets import spreadsheet_cell
+
 from . import selectors
 
 POINTS = range(1, 15)
@@ -25,16 +27,6 @@ CSV_COLUMNS = [
     "url",
 ]
 CHUNK = 500
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): a service named
-# =HYPERLINK("http://…") would become a link in the reader's spreadsheet. Such a cell gets a leading apostrophe,
-# which spreadsheets show as text and do not display.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _reports():
@@ -71,7 +63,7 @@ def export_csv(request):
             row["reassessment"] = "yes" if row["reassessment"] else "no"
             ratings = {rating.number: rating.rating for rating in report.ratings.all()}
             row.update({f"point_{n}": ratings.get(n, "") for n in POINTS})
-            yield writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+            yield writer.writerow([spreadsheet_cell(row[column]) for column in CSV_COLUMNS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="service-assessment-reports.csv"'

@@ -1,9 +1,19 @@
 """An Atom feed of newly published reports, at /reports/feed/."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from . import selectors
+
+# Characters XML 1.0 cannot hold. A name typed in the admin may carry one (a pasted control character): it is
+# dropped from the feed, which would otherwise fail or be unreadable.
+NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value) -> str:
+    return NOT_XML.sub("", str(value))
 
 
 class PublishedReportsFeed(Feed):
@@ -18,11 +28,11 @@ class PublishedReportsFeed(Feed):
         return selectors.published_reports().order_by("-first_published_at", "-pk")[: self.items_count]
 
     def item_title(self, item):
-        return f"{item.title}: {item.assessment.stage_label} assessment, {item.assessment.date:%-d %B %Y}"
+        return xml_text(f"{item.title}: {item.assessment.stage_label} assessment, {item.assessment.date:%-d %B %Y}")
 
     def item_description(self, item):
         result = item.get_overall_rating_display() or "Not rated"
-        return (
+        return xml_text(
             f"The report for the {item.title} {item.assessment.stage_label.lower()} assessment on "
             f"{item.assessment.date:%-d %B %Y}. Result: {result}. From {item.assessment.service.department}."
         )
@@ -42,7 +52,7 @@ class PublishedReportsFeed(Feed):
         return item.last_published_at
 
     def item_author_name(self, item):
-        return str(item.assessment.service.department)
+        return xml_text(item.assessment.service.department)
 
     def item_categories(self, item):
-        return [item.assessment.stage_label, item.get_overall_rating_display()]
+        return [xml_text(item.assessment.stage_label), xml_text(item.get_overall_rating_display())]

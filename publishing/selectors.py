@@ -77,7 +77,9 @@ def filter_reports(reports: QuerySet[ReportPage], filters: ReportFilters) -> Que
 def search_reports(reports: QuerySet[ReportPage], query: str):
     """Wagtail search (PostgreSQL full-text on PostgreSQL) within already filtered reports, most relevant
     first. Searching the ids keeps Wagtail's filter rules happy: the filters on related fields run in SQL."""
-    query = query.strip()
+    # SQLite's full-text search fails on a double quote; the form already turns them into spaces, and so does this
+    # for every other caller.
+    query = query.replace('"', " ").strip()
     if not query:
         return reports
     return (

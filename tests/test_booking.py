@@ -192,6 +192,10 @@ def test_the_team_rejects_in_the_admin_with_a_reason(cast):
     team = signed_in(cast.team)
     missing = team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": ""})
     assert missing.status_code == 200 and "Enter the reason" in missing.text
+    too_long = team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": "x" * 2001})
+    assert too_long.status_code == 200 and "2,000 characters or fewer" in too_long.text
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REQUESTED
 
     team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": "Too early."})
 

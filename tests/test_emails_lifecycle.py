@@ -158,10 +158,11 @@ def test_a_red_point_tells_the_delivery_team_a_reassessment_is_needed(fake_notif
     email = sent(fake_notify, kinds.REASSESSMENT_NEEDED)[0]
     assert_complete(email, kinds.REASSESSMENT_NEEDED)
     assert email["personalisation"]["red_points"] == [
-        "3. Provide a joined-up experience across all channels",
-        "11. Choose the right tools and technology",
+        "Point 3: Provide a joined-up experience across all channels",
+        "Point 11: Choose the right tools and technology",
     ]
-    assert "* 3. Provide a joined-up experience across all channels" in email["body"]
+    # Not "3. Provide…": inside Notify's bullet list that would start a numbered list and show as "1.".
+    assert "* Point 3: Provide a joined-up experience across all channels" in email["body"]
 
 
 def test_the_outbox_rows_are_written_in_the_transitions_transaction(fake_notify, django_capture_on_commit_callbacks):

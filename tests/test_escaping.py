@@ -264,11 +264,6 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(formula):
     assert exported[0]["service_name"] == formula  # JSON is not a spreadsheet: it keeps the text as it is
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Wagtail's form submissions CSV (the feedback answers) writes answers as typed; the fix belongs in "
-    "workflow/admin/feedback.py or workflow/models/feedback.py (reported)",
-)
 def test_feedback_answers_exported_as_csv_are_neutralised():
     cast = make_cast()
     page = feedback.survey_page()
@@ -345,11 +340,6 @@ def test_help_texts_the_team_edits_are_shown_as_text():
     assert_escaped(lead.get(f"/assessor/reports/{report.pk}/points/6/actions/add/"), "HELPACTION")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publishing/feeds.py writes names as they are; XML 1.0 cannot hold these characters, so Django refuses "
-    "the feed (500) or writes one no reader can parse (reported)",
-)
 @pytest.mark.parametrize("character", ["\x0b", "\x1b", "\ufffe"])
 def test_the_atom_feed_stays_well_formed_with_characters_xml_cannot_hold(character):
     department = Department.objects.create(name=f"Vertical{character}tab", slug="tab")

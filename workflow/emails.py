@@ -276,7 +276,8 @@ def emails_for_status_change(change: ReportStatusChange) -> list[NewEmail]:
             lambda r: {"overall_rating": report.get_overall_rating_display(), "public_link": public_link(report)},
         )
         red_points = [
-            f"{rating.number}. {rating.title}" for rating in report.ratings.filter(rating=Rating.RED).order_by("number")
+            f"Point {rating.number}: {rating.title}"
+            for rating in report.ratings.filter(rating=Rating.RED).order_by("number")
         ]
         if red_points:
             emails += each(

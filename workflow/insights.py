@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from cms.spreadsheets import spreadsheet_cell
 from workflow import deadlines
 from workflow.models import Phase, PointRating, Rating, ReportPage, ReportStatus
 
@@ -172,5 +173,5 @@ def to_csv(data: Insights, table: str) -> str:
         rows = data.phases if table == "phases" else data.points
         writer.writerow(["Phase" if table == "phases" else "Point", "Red", "Amber", "Green", "Total"])
         for row in rows:
-            writer.writerow([row.label, row.red, row.amber, row.green, row.total])
+            writer.writerow([spreadsheet_cell(row.label), row.red, row.amber, row.green, row.total])
     return out.getvalue()

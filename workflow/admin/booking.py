@@ -31,7 +31,13 @@ class DecisionForm(forms.Form):
     date = forms.DateField(
         required=False, label="Assessment date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    reason = forms.CharField(required=False, label="Reason for rejecting", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        required=False,
+        label="Reason for rejecting",
+        max_length=2000,
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer."},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,9 +4,19 @@ are in Forms, where they export as CSV with the assessment as a column."""
 from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.contrib.forms.views import SubmissionsListView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from cms.spreadsheets import spreadsheet_cell
 from workflow.models import FeedbackInvitation
+
+
+class FeedbackSubmissionsListView(SubmissionsListView):
+    """Answers are free text from outside: in the CSV export, one that a spreadsheet would run as a formula is
+    written as text (Wagtail guards only its XLSX export)."""
+
+    def write_csv_row(self, writer, row_dict):
+        return super().write_csv_row(writer, {field: spreadsheet_cell(value) for field, value in row_dict.items()})
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):

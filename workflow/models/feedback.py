@@ -58,6 +58,11 @@ class FeedbackSurveyPage(AbstractForm):
     def get_submission_class(self):
         return FeedbackSubmission
 
+    def get_submissions_list_view_class(self):
+        from workflow.admin.feedback import FeedbackSubmissionsListView  # the admin's views load after models
+
+        return FeedbackSubmissionsListView
+
     def get_data_fields(self):
         return [("assessment", "Assessment"), *super().get_data_fields()]
 
