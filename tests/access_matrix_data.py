@@ -121,7 +121,8 @@ MATRIX: dict[str, Row | list[Row]] = {
         Row(
             "/assessor/reports/{submitted}/about/",
             get=(SIGN_IN, 404, 404, 404, 403, 403, 403, 403, 403),
-            post=(SIGN_IN, 404, 404, 404, 403, 403, 403, 403, 403),
+            # The panel's late save is shown again with their text and why it can no longer be saved.
+            post=(SIGN_IN, 404, 404, 404, 200, 200, 403, 403, 403),
             data={**DETAILS, "version": "{submitted_version}"},
         ),
     ],

@@ -1,6 +1,7 @@
 """The assessors' pages, through HTTP: the dashboard, the report form, actions, the overall rating and submitting."""
 
 import re
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workflow.models import PanelRole, PointRating, Rating, ReportAction, ReportPage, ReportStatus, ReportStatusChange
+from workflow.services import transitions
 from workflow.services.reports import report_create
 
 from .cast import make_cast, rate, report_in
@@ -157,20 +159,141 @@ def test_an_observer_reads_the_report_but_cannot_change_it(cast):
     assert PointRating.objects.get(report=report, number=1).rating == Rating.GREEN
 
 
+SUBMITTED = (
+    "The report has been submitted to the service assessment team, so the panel can no longer change it. If "
+    "something needs to change, ask the service assessment team to return it to the panel."
+)
+
+
 def test_a_submitted_report_can_no_longer_be_edited(cast):
     report = report_in(ReportStatus.SUBMITTED, cast)
     client = signed_in(cast.lead)
     html = client.get(url("report", report.pk)).text
     assert "The report has been submitted to the service assessment team" in html
     assert "/points/" not in html
+    # The forms are not offered...
+    assert client.get(url("point", report.pk, 1)).status_code == 403
+    assert client.get(url("about", report.pk)).status_code == 403
+    # ...and a save from a form opened before it was submitted changes nothing.
     rating = PointRating.objects.get(report=report, number=1)
     response = client.post(url("point", report.pk, 1), point_data(rating.version, rating="red"))
-    assert response.status_code == 403
+    assert response.status_code == 200
     rating.refresh_from_db()
     assert rating.rating == Rating.GREEN
     action = ReportAction.objects.filter(rating__report=report).first()
-    assert client.post(url("action_remove", report.pk, action.pk), {"version": action.version}).status_code == 403
+    assert client.post(url("action_remove", report.pk, action.pk), {"version": action.version}).status_code == 200
     assert ReportAction.objects.filter(pk=action.pk).exists()
+
+
+def snapshot_of(report):
+    """Everything the panel's forms could change in a report, with its history."""
+    ratings = PointRating.objects.filter(report=report)
+    actions = ReportAction.objects.filter(rating__report=report)
+    return (
+        ReportPage.objects.filter(pk=report.pk)
+        .values_list("status", "service_description", "service_users", "overall_rating", "version")
+        .get(),
+        sorted(ratings.values_list("pk", "rating", "done_well", "to_improve", "version")),
+        sorted(actions.values_list("pk", "description", "due_date", "version")),
+        PointRating.history.filter(report_id=report.pk).count(),
+        ReportAction.history.filter(rating_id__in=ratings.values("pk")).count(),
+        ReportPage.history.filter(pk=report.pk).count(),
+    )
+
+
+# Each form of the panel, filled in on a draft, then saved after the lead has submitted it.
+LATE_EDITS = {
+    "service details": (
+        lambda report, action: url("about", report.pk),
+        lambda report, action: {
+            "version": report.version,
+            "service_description": "Typed while the lead submitted.",
+            "service_users": "People who typed late.",
+        },
+    ),
+    "point": (
+        lambda report, action: url("point", report.pk, 3),
+        lambda report, action: point_data(
+            report.ratings.get(number=3).version, rating="red", done_well="Typed while the lead submitted."
+        ),
+    ),
+    "new action": (
+        lambda report, action: url("action_add", report.pk, 6),
+        lambda report, action: {"description": "Typed while the lead submitted.", "due_date": "2027-01-31"},
+    ),
+    "changed action": (
+        lambda report, action: url("action_edit", report.pk, action.pk),
+        lambda report, action: {
+            "version": action.version,
+            "description": "Typed while the lead submitted.",
+            "due_date": "",
+        },
+    ),
+    "removed action": (
+        lambda report, action: url("action_remove", report.pk, action.pk),
+        lambda report, action: {"version": action.version},
+    ),
+    "overall rating": (
+        lambda report, action: url("overall", report.pk),
+        lambda report, action: {
+            "version": report.version,
+            "overall_rating": "red",
+            "reason": "Typed while the lead submitted.",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("form", LATE_EDITS)
+@pytest.mark.parametrize("status", [ReportStatus.SUBMITTED, ReportStatus.CHECKED, ReportStatus.SHARED])
+def test_a_save_that_arrives_after_the_report_moved_on_keeps_the_typed_text_and_says_why(cast, form, status):
+    # Imported here: the views module needs the URL converters, registered once Django has loaded the URLs.
+    from workflow.views.assessor import READ_ONLY_BECAUSE
+
+    report = report_in(ReportStatus.DRAFT, cast)  # point 6 amber, with an action
+    action = ReportAction.objects.get(rating__report=report)
+    address, data = LATE_EDITS[form]
+    address, data = address(report, action), data(report, action)
+    client = signed_in(cast.lead)  # the lead: every form is theirs, the overall rating included
+    assert client.get(address).status_code == 200  # opened while a draft
+    report = report_in_status_from_draft(report, cast, status)
+    before = snapshot_of(report)
+
+    response = client.post(address, data)
+
+    assert response.status_code == 200
+    page = unescape(response.text)
+    assert "There is a problem" in page
+    assert READ_ONLY_BECAUSE[status] in page
+    if form != "removed action":
+        assert "Typed while the lead submitted." in page
+    assert snapshot_of(report) == before
+
+
+def report_in_status_from_draft(report, cast, status):
+    """Moves a draft on, as the people whose step it is would."""
+    steps = {"submitted": ["submit"], "checked": ["submit", "check"], "shared": ["submit", "check", "share"]}
+    actor = {"submit": cast.lead, "check": cast.team, "share": cast.team}
+    for step in steps[status]:
+        report = transitions.report_transition(report=report, name=step, user=actor[step])
+    return ReportPage.objects.get(pk=report.pk)
+
+
+def test_a_panel_member_who_is_not_the_lead_is_still_refused_the_overall_rating_once_submitted(cast):
+    report = report_in(ReportStatus.SUBMITTED, cast)
+    response = signed_in(cast.researcher).post(
+        url("overall", report.pk), {"version": report.version, "overall_rating": "red", "reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("who", ["observer", "assessor_not_on_panel", "team"])
+def test_people_who_could_never_edit_are_refused_as_before_once_submitted(cast, who):
+    report = report_in(ReportStatus.SUBMITTED, cast)
+    rating = report.ratings.get(number=3)
+    response = signed_in(getattr(cast, who)).post(url("point", report.pk, 3), point_data(rating.version))
+    assert response.status_code == (404 if who == "assessor_not_on_panel" else 403)
+    assert "Typed" not in response.text
 
 
 def test_in_a_challenge_the_panel_edits_but_does_not_submit(cast):

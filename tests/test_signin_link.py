@@ -1,12 +1,15 @@
 """Sign-in links by email: one use, 15 minutes, and no way to learn who has an account."""
 
+import datetime
 import time
 
 import pytest
 import sesame.tokens_v2
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from workflow import roles
+from workflow import emails, roles
 from workflow.models import OutboxEmail, OutboxStatus
 from workflow.notify import kinds
 
@@ -166,3 +169,119 @@ def test_staff_can_still_sign_in_with_a_password(client):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
+
+
+# --- asking too often ---------------------------------------------------------------------------------------
+
+
+class MinuteByMinute:
+    """django.utils.timezone as workflow.emails sees it, an hour from now and a minute later each time it is asked,
+    so that each request for a link is in a minute of its own and not held back by the one-email-a-minute rule."""
+
+    def __init__(self):
+        self.at = timezone.now()
+
+    def now(self):
+        self.at += datetime.timedelta(minutes=1)
+        return self.at
+
+    def __getattr__(self, name):
+        return getattr(timezone, name)
+
+
+@pytest.fixture
+def minute_by_minute(monkeypatch):
+    monkeypatch.setattr(emails, "timezone", MinuteByMinute())
+
+
+LOCKED_OUT = "You cannot sign in at the moment"
+
+
+def test_the_sixth_request_for_one_address_within_an_hour_is_refused_and_sends_nothing(
+    client, person, fake_notify, minute_by_minute, django_capture_on_commit_callbacks
+):
+    for _ in range(5):
+        response = ask_for_link(client, person.email, django_capture_on_commit_callbacks)
+        assert (response.status_code, response["Location"]) == (302, SENT)
+    assert len(sent(fake_notify, kinds.SIGN_IN_LINK)) == 5
+
+    # The same address however it is typed.
+    sixth = ask_for_link(client, " PAT.WILLIAMS@example.gov.uk", django_capture_on_commit_callbacks)
+
+    assert sixth.status_code == 429
+    assert LOCKED_OUT in sixth.text
+    assert "Too many sign-in links have been asked for" in sixth.text
+    assert "get a sign-in link by email</a> instead" not in sixth.text  # the page that just refused
+    assert len(sent(fake_notify, kinds.SIGN_IN_LINK)) == 5
+    assert OutboxEmail.objects.filter(kind=kinds.SIGN_IN_LINK).count() == 5
+
+    # Another address from the same client, and the same address from another client, are not held back.
+    other = UserFactory(email="sam.jones@example.gov.uk")
+    assert ask_for_link(client, other.email, django_capture_on_commit_callbacks).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        elsewhere = client.post(FORM, {"email": person.email}, REMOTE_ADDR="192.0.2.44")
+    assert elsewhere.status_code == 302
+    assert [email["email_address"] for email in sent(fake_notify, kinds.SIGN_IN_LINK)[5:]] == [
+        other.email,
+        person.email,
+    ]
+
+
+def test_an_address_with_no_account_is_held_back_alike_so_the_limit_tells_nobody_who_has_one(client):
+    for _ in range(5):
+        assert client.post(FORM, {"email": "nobody@example.gov.uk"}).status_code == 302
+    assert client.post(FORM, {"email": "nobody@example.gov.uk"}).status_code == 429
+
+
+def test_an_hour_later_the_address_may_ask_again(
+    client, person, fake_notify, minute_by_minute, django_capture_on_commit_callbacks
+):
+    for _ in range(5):
+        ask_for_link(client, person.email, django_capture_on_commit_callbacks)
+    assert ask_for_link(client, person.email, django_capture_on_commit_callbacks).status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(hours=1, seconds=1))
+
+    assert ask_for_link(client, person.email, django_capture_on_commit_callbacks).status_code == 302
+    assert len(sent(fake_notify, kinds.SIGN_IN_LINK)) == 6
+
+
+@pytest.fixture
+def named_by_email():
+    """Someone whose username is their email address, as the team may create accounts."""
+    user = UserFactory(username="kim.lee@example.gov.uk", email="kim.lee@example.gov.uk", is_staff=True)
+    user.set_password("a-long-staff-password")
+    user.save()
+    return user
+
+
+def test_asking_for_links_does_not_lock_out_a_password_whose_username_is_the_same_address(client, named_by_email):
+    for _ in range(5):
+        client.post(FORM, {"email": named_by_email.email})
+    assert client.post(FORM, {"email": named_by_email.email}).status_code == 429
+
+    response = client.post("/sign-in/", {"username": named_by_email.username, "password": "a-long-staff-password"})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(named_by_email.pk)
+
+
+def test_a_password_lockout_still_lets_the_person_get_a_sign_in_link(client, named_by_email):
+    # The lockout page offers a sign-in link instead; asking for one must work.
+    for _ in range(5):
+        client.post("/sign-in/", {"username": named_by_email.username, "password": "wrong-password"})
+    assert (
+        client.post("/sign-in/", {"username": named_by_email.username, "password": "a-long-staff-password"}).status_code
+        == 429
+    )
+
+    assert client.post(FORM, {"email": named_by_email.email}).status_code == 302
+
+
+def test_the_longest_address_allowed_is_counted_too(client):
+    # 254 characters: with the key's prefix, longer than django-axes stores (PostgreSQL would refuse it).
+    address = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".uk"
+    assert len(address) == 254
+    for _ in range(5):
+        assert client.post(FORM, {"email": address}).status_code == 302
+    assert client.post(FORM, {"email": address}).status_code == 429

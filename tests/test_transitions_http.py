@@ -4,6 +4,7 @@ A refusal must change nothing: each refused case checks that the status, the rec
 history are as they were."""
 
 import html
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from workflow import roles
-from workflow.models import DeliveryTeamRole, ReportPage, ReportStatus
+from workflow.models import DeliveryTeamRole, OutboxEmail, ReportPage, ReportStatus
 from workflow.services import transitions
 
 from .cast import make_cast, report_in
@@ -589,3 +590,183 @@ def test_a_made_up_report_number_too_big_for_the_database_is_not_found(client, c
     client.raise_request_exception = False
     client.force_login(cast.superuser)
     assert client.post(url).status_code == 404
+
+
+# --- a page someone else has overtaken ----------------------------------------------------------------------
+
+# Every transition form posts the status its page showed; a transition made on a page whose report has since been
+# moved on by someone else is refused, even when the new status would allow it.
+STATUS_CHANGED = (
+    "Someone else changed this report's status while you were looking at it (it is now {status}). Nothing has been "
+    "changed: check the report and try again."
+)
+
+
+def shown_status(page: str) -> list[str]:
+    return re.findall(r'name="from_status" value="([^"]*)"', page)
+
+
+def link_to(page: str, url: str) -> str:
+    """The address of the page's link to `url`, query string and all."""
+    return html.unescape(re.search(rf'href="({re.escape(url)}[^"]*)"', page).group(1))
+
+
+def everything(report):
+    return (snapshot(report), sorted(OutboxEmail.objects.values_list("pk", "kind", "status")))
+
+
+def test_a_return_made_on_a_page_that_showed_the_report_submitted_is_refused_once_someone_has_checked_it(cast):
+    report = report_in("submitted", cast)
+    a = as_user(Client(), cast.team)
+    b = as_user(Client(), UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    overview = text(a.get(reverse("assessment_team:report", args=[report.pk])))
+    form = text(a.get(link_to(overview, reverse("assessment_team:return", args=[report.pk]))))
+    assert shown_status(form) == ["submitted"]
+
+    b.post(reverse("assessment_team:check", args=[report.pk]), {"from_status": "submitted"})
+    assert status_of(report) == ReportStatus.CHECKED
+    before = everything(report)
+
+    # Returning a checked report is allowed; returning one that is no longer the submitted report A read is not.
+    response = a.post(
+        reverse("assessment_team:return", args=[report.pk]),
+        {"comment": "Point 6 needs evidence.", "from_status": shown_status(form)[0]},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("assessment_team:report", args=[report.pk])
+    assert STATUS_CHANGED.format(status="checked") in text(response)
+    assert everything(report) == before
+
+
+def test_a_link_to_a_form_from_a_page_someone_has_since_overtaken_says_so_at_once(cast):
+    report = report_in("submitted", cast)
+    a = as_user(Client(), cast.team)
+    overview = text(a.get(reverse("assessment_team:report", args=[report.pk])))
+    transitions.report_check(report=report, user=UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+
+    response = a.get(link_to(overview, reverse("assessment_team:return", args=[report.pk])), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("assessment_team:report", args=[report.pk])
+    assert STATUS_CHANGED.format(status="checked") in text(response)
+    assert status_of(report) == ReportStatus.CHECKED
+
+
+def test_a_challenge_typed_while_the_other_manager_accepted_is_refused_as_overtaken(cast):
+    report = report_in("shared", cast)
+    pm = as_user(Client(), cast.product_manager)
+    overview = text(pm.get(reverse("delivery:report", args=[report.pk])))
+    form = text(pm.get(link_to(overview, reverse("delivery:challenge", args=[report.pk]))))
+    as_user(Client(), cast.delivery_manager).post(
+        reverse("delivery:accept", args=[report.pk]), {"from_status": "shared"}
+    )
+    before = everything(report)
+
+    response = pm.post(
+        reverse("delivery:challenge", args=[report.pk]),
+        {"reasons": "We disagree with point 6.", "from_status": shown_status(form)[0]},
+        follow=True,
+    )
+
+    assert STATUS_CHANGED.format(status="published") in text(response)
+    assert everything(report) == before
+
+
+def test_pressing_the_same_button_twice_says_the_first_press_did_it(cast):
+    report = report_in("submitted", cast)
+    team = as_user(Client(), cast.team)
+    [shown] = set(shown_status(text(team.get(reverse("assessment_team:report", args=[report.pk])))))
+    team.post(reverse("assessment_team:check", args=[report.pk]), {"from_status": shown})
+    before = everything(report)
+
+    again = team.post(reverse("assessment_team:check", args=[report.pk]), {"from_status": shown}, follow=True)
+
+    assert "You have already changed this report's status (it is now checked)." in text(again)
+    assert everything(report) == before
+
+
+def test_a_status_shown_again_with_a_form_error_is_the_one_first_shown(cast):
+    # A reason left out, then the page shown again: the status must stay the one the person first read.
+    report = report_in("challenged", cast)
+    plus = as_user(Client(), cast.plus)
+    assert shown_status(text(plus.get(reverse("plus:report", args=[report.pk])))) == ["challenged"]
+    error = plus.post(reverse("plus:report", args=[report.pk]), {"agreed_changes": "", "from_status": "challenged"})
+    assert error.status_code == 200
+    assert shown_status(text(error)) == ["challenged"]
+
+
+@pytest.mark.parametrize(
+    "status, who, page, shown",
+    [
+        ("draft", "lead", "assessor:report", ["draft"]),
+        ("submitted", "team", "assessment_team:report", ["submitted"]),  # check (return is a link)
+        ("checked", "team", "assessment_team:report", ["checked"]),  # share
+        ("checked", "team", "assessment_team:return", ["checked"]),
+        ("shared", "product_manager", "delivery:accept", ["shared"]),
+        ("shared", "product_manager", "delivery:challenge", ["shared"]),
+        ("challenged", "plus", "plus:report", ["challenged"]),
+    ],
+)
+def test_every_transition_form_posts_the_status_its_page_showed(client, cast, status, who, page, shown):
+    report = report_in(status, cast)
+    response = as_user(client, getattr(cast, who)).get(reverse(page, args=[report.pk]))
+    assert response.status_code == 200
+    forms = [
+        form
+        for form in re.findall(r"<form method=\"post\".*?</form>", text(response), re.S)
+        if "/sign-out/" not in form
+    ]
+    assert forms and all("from_status" in form for form in forms)
+    assert shown_status(text(response)) == shown
+
+
+def test_a_post_without_the_status_its_page_showed_is_checked_by_the_transition_rules_alone(client, cast):
+    # Pages from before the field, and hand-made requests: nothing to compare, so the transition's own rules decide.
+    report = report_in("checked", cast)
+    client = as_user(client, cast.team)
+    client.post(reverse("assessment_team:return", args=[report.pk]), {"comment": "Point 6 needs evidence."})
+    assert status_of(report) == ReportStatus.DRAFT
+
+
+@pytest.mark.parametrize("from_status", ["checked", "x" * 1000, "\u202e", "published"])
+def test_a_made_up_status_is_refused_and_changes_nothing(client, cast, from_status):
+    report = report_in("submitted", cast)
+    before = everything(report)
+    response = as_user(client, cast.team).post(
+        reverse("assessment_team:check", args=[report.pk]), {"from_status": from_status}, follow=True
+    )
+    assert response.status_code == 200
+    assert STATUS_CHANGED.format(status="submitted, awaiting check") in text(response)
+    assert everything(report) == before
+
+
+def test_the_services_take_the_status_shown_as_a_keyword_and_refuse_when_it_has_changed(cast):
+    report = report_in("checked", cast)
+    other = UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM])
+    before = everything(report)
+    with pytest.raises(transitions.TransitionRefused) as refused:
+        transitions.report_return(
+            report=report, user=other, comment="Point 6 needs evidence.", expected_status="submitted"
+        )
+    assert refused.value.reasons == [STATUS_CHANGED.format(status="checked")]
+    assert everything(report) == before
+    transitions.report_return(report=report, user=other, comment="Point 6.", expected_status="checked")
+    assert status_of(report) == ReportStatus.DRAFT
+
+
+def test_an_admin_transition_made_on_an_overtaken_inspect_page_is_refused(cast):
+    report = report_in("submitted", cast)
+    team = as_user(Client(), cast.team)
+    page = text(team.get(f"/admin/assessment-reports/inspect/{report.pk}/"))
+    assert set(shown_status(page)) == {"submitted"}
+    transitions.report_check(report=report, user=UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    before = everything(report)
+
+    response = team.post(
+        f"/admin/assessment-reports/transition/{report.pk}/return/",
+        {"comment": "Point 6 needs evidence.", "from_status": "submitted"},
+        follow=True,
+    )
+
+    assert STATUS_CHANGED.format(status="checked") in text(response)
+    assert everything(report) == before

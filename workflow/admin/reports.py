@@ -126,7 +126,14 @@ class ReportTransitionView(View):
             raise PermissionDenied
         report = get_object_or_404(ReportPage, pk=pk)
         try:
-            report_transition(report=report, name=name, user=request.user, comment=request.POST.get("comment", ""))
+            report_transition(
+                report=report,
+                name=name,
+                user=request.user,
+                comment=request.POST.get("comment", ""),
+                # The status the inspect page showed: refused if someone else moved the report on meanwhile.
+                expected_status=request.POST.get("from_status") or None,
+            )
         except TransitionRefused as refusal:
             for reason in refusal.reasons:
                 messages.error(request, reason)

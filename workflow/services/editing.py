@@ -24,9 +24,21 @@ class StaleEdit(Exception):
         super().__init__("Someone else changed this while you were editing it.")
 
 
+class ReportNotEditable(PermissionDenied):
+    """The report's status no longer lets the panel change it: it was submitted (say) after the person opened the
+    form. `status` is the status now, so the form can say why and keep what was typed. A PermissionDenied, so that
+    anything not expecting it still refuses."""
+
+    def __init__(self, status: str):
+        self.status = status
+        super().__init__("The report can no longer be changed.")
+
+
 def _editable_report(report_id: int, user) -> ReportPage:
     report = ReportPage.objects.select_for_update().get(pk=report_id)
     if not permissions.can_edit_report(user, report):
+        if report.status not in permissions.PANEL_EDITS_IN:
+            raise ReportNotEditable(report.status)
         raise PermissionDenied("You cannot change this report.")
     return report
 

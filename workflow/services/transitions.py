@@ -3,7 +3,11 @@
 Each transition has a service function (`report_submit`, `report_share`, ...). Each locks the report
 row, checks the person may make the transition and that its conditions hold (saying why not, in
 plain words), performs it, saves, records a status-history row, and queues its emails to be sent
-once the transaction commits. A refusal changes nothing."""
+once the transaction commits. A refusal changes nothing.
+
+Views pass `expected_status`, the status the person's page showed: a report may be returned from submitted
+and from checked, so without it a return pressed on a page that showed "submitted" would go through after
+someone else had checked the report. Code with no page behind it (commands, tests) leaves it out."""
 
 from dataclasses import dataclass
 
@@ -82,6 +86,29 @@ def allowed_transitions(report: ReportPage, user) -> list[Transition]:
     ]
 
 
+STATUS_CHANGED = (
+    "Someone else changed this report's status while you were looking at it (it is now {status}). "
+    "Nothing has been changed: check the report and try again."
+)
+# A second press of the same button (no JavaScript to stop it), or the same report open in two windows.
+ALREADY_CHANGED_BY_YOU = (
+    "You have already changed this report's status (it is now {status}). Nothing else has been changed: "
+    "check the report."
+)
+
+
+def status_changed_reason(report: ReportPage, expected_status: str | None, user) -> str | None:
+    """Why a transition made on a page that showed `expected_status` cannot go ahead, now that the report's status
+    is no longer that one; None when it is (or no status was given)."""
+    if expected_status is None or report.status == expected_status:
+        return None
+    status = report.get_status_display().lower()
+    latest = report.status_changes.order_by("-at", "-pk").only("by_id").first()
+    if latest is not None and user is not None and latest.by_id == user.pk:
+        return ALREADY_CHANGED_BY_YOU.format(status=status)
+    return STATUS_CHANGED.format(status=status)
+
+
 def refusal_reasons(report: ReportPage, transition: Transition, comment: str = "") -> list[str]:
     """Why the transition cannot happen now, assuming the person may make it; empty when it can."""
     meta = _meta(report, transition)
@@ -100,12 +127,19 @@ def refusal_reasons(report: ReportPage, transition: Transition, comment: str = "
 
 
 @transaction.atomic
-def _perform(*, report: ReportPage, transition: Transition, user, comment: str = "") -> ReportPage:
+def _perform(
+    *, report: ReportPage, transition: Transition, user, comment: str = "", expected_status: str | None = None
+) -> ReportPage:
     # Lock the row: of two people pressing accept and challenge at once, the second waits, then sees the
     # new status and is refused. (SQLite has no row locks; the status check on save catches it there.)
     locked = ReportPage.objects.select_for_update().get(pk=report.pk)
     if not may_make(locked, transition, user):
         raise PermissionDenied(f"You cannot make this change to the report for {locked.title}.")
+    # Before the transition's own conditions: "someone else moved it on" explains a refusal better than "a checked
+    # report cannot be checked", and it refuses what those conditions would allow (returning a report someone
+    # has just checked).
+    if changed := status_changed_reason(locked, expected_status, user):
+        raise TransitionRefused([changed])
     reasons = refusal_reasons(locked, transition, comment)
     if reasons:
         raise TransitionRefused(reasons)
@@ -150,36 +184,52 @@ def _publish(report: ReportPage, user) -> None:
     report.save_revision(user=user).publish(user=user, skip_permission_checks=True)
 
 
-def report_submit(*, report: ReportPage, user) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["submit"], user=user)
+def report_submit(*, report: ReportPage, user, expected_status: str | None = None) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["submit"], user=user, expected_status=expected_status)
 
 
-def report_return(*, report: ReportPage, user, comment: str) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["return"], user=user, comment=comment)
+def report_return(*, report: ReportPage, user, comment: str, expected_status: str | None = None) -> ReportPage:
+    return _perform(
+        report=report, transition=TRANSITIONS["return"], user=user, comment=comment, expected_status=expected_status
+    )
 
 
-def report_check(*, report: ReportPage, user) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["check"], user=user)
+def report_check(*, report: ReportPage, user, expected_status: str | None = None) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["check"], user=user, expected_status=expected_status)
 
 
-def report_share(*, report: ReportPage, user) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["share"], user=user)
+def report_share(*, report: ReportPage, user, expected_status: str | None = None) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["share"], user=user, expected_status=expected_status)
 
 
-def report_accept(*, report: ReportPage, user) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["accept"], user=user)
+def report_accept(*, report: ReportPage, user, expected_status: str | None = None) -> ReportPage:
+    return _perform(report=report, transition=TRANSITIONS["accept"], user=user, expected_status=expected_status)
 
 
-def report_challenge(*, report: ReportPage, user, reasons: str) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["challenge"], user=user, comment=reasons)
+def report_challenge(*, report: ReportPage, user, reasons: str, expected_status: str | None = None) -> ReportPage:
+    return _perform(
+        report=report, transition=TRANSITIONS["challenge"], user=user, comment=reasons, expected_status=expected_status
+    )
 
 
-def report_resolve_challenge(*, report: ReportPage, user, agreed_changes: str) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["resolve"], user=user, comment=agreed_changes)
+def report_resolve_challenge(
+    *, report: ReportPage, user, agreed_changes: str, expected_status: str | None = None
+) -> ReportPage:
+    return _perform(
+        report=report,
+        transition=TRANSITIONS["resolve"],
+        user=user,
+        comment=agreed_changes,
+        expected_status=expected_status,
+    )
 
 
-def report_transition(*, report: ReportPage, name: str, user, comment: str = "") -> ReportPage:
+def report_transition(
+    *, report: ReportPage, name: str, user, comment: str = "", expected_status: str | None = None
+) -> ReportPage:
     """For views that take the transition's name from a form: the same checks, by name."""
     if name not in TRANSITIONS:
         raise TransitionRefused([f"There is no such change as {name!r}."])
-    return _perform(report=report, transition=TRANSITIONS[name], user=user, comment=comment)
+    return _perform(
+        report=report, transition=TRANSITIONS[name], user=user, comment=comment, expected_status=expected_status
+    )

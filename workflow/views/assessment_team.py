@@ -13,7 +13,7 @@ from workflow import permissions, selectors
 from workflow.forms.responses import ReturnForm
 from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
 
-from .common import get_report_for, perform_transition
+from .common import get_report_for, perform_transition, shown_status, status_changed_since_shown
 
 # The transitions this page offers; any other the person may make (a superuser resolving a challenge) has its
 # own page, linked from the report.
@@ -84,12 +84,18 @@ def return_to_panel(request, report_id: str):
             perform_transition(request, report, "return", comment=form.cleaned_data["comment"])
             return redirect("assessment_team:report", report_id=report.pk)
     else:
+        if status_changed_since_shown(request, report):
+            return redirect("assessment_team:report", report_id=report.pk)
         if not any(transition.name == "return" for transition in allowed_transitions(report, request.user)):
             # Only the status can stand in the way of this team, and refusal_reasons names it first.
             messages.error(request, refusal_reasons(report, TRANSITIONS["return"])[0])
             return redirect("assessment_team:report", report_id=report.pk)
         form = ReturnForm()
-    return render(request, "workflow/assessment_team/return.html", {"report": report, "form": form})
+    return render(
+        request,
+        "workflow/assessment_team/return.html",
+        {"report": report, "form": form, "from_status": shown_status(request, report)},
+    )
 
 
 # A bounded number: SQLite cannot compare a column with a longer one, so a made-up address would crash the page

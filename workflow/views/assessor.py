@@ -33,7 +33,7 @@ from workflow.models import (
     ReportStatus,
 )
 from workflow.services import editing
-from workflow.services.editing import StaleEdit
+from workflow.services.editing import ReportNotEditable, StaleEdit
 from workflow.services.reports import report_create
 from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
 
@@ -70,6 +70,10 @@ READ_ONLY_BECAUSE = {
 }
 
 
+def _status_reason(status: str) -> str:
+    return READ_ONLY_BECAUSE.get(status, "The panel cannot change the report now.")
+
+
 def _read_only_reason(user, report) -> str:
     """Why this person sees the report without edit links, in words for them."""
     role = permissions.panel_role(user, report)
@@ -77,7 +81,43 @@ def _read_only_reason(user, report) -> str:
         return "You are an observer on this panel, so you can read the report but not change it."
     if role is None or not permissions.is_on_panel(user, report):
         return "You are not on this assessment's panel, so you can read the report but not change it."
-    return READ_ONLY_BECAUSE.get(report.status, "The panel cannot change the report now.")
+    return _status_reason(report.status)
+
+
+def _only_the_status_stops(user, report, *, lead_only: bool = False) -> str | None:
+    """Why the report's status, and nothing else, stops this person saving an edit (the lead submitted it while
+    they typed), in words for them; None when they may edit now, or could not whatever the status."""
+    if report.status in permissions.PANEL_EDITS_IN:
+        return None
+    if lead_only:
+        could = permissions.is_lead_assessor(user, report)
+    else:
+        could = permissions.is_on_panel(user, report) and permissions.panel_role(user, report) != PanelRole.OBSERVER
+    return _status_reason(report.status) if could else None
+
+
+def _report_to_edit(request, report_id: int, *, lead_only: bool = False) -> ReportPage:
+    """The report of an edit form. Opening the form needs the person to be able to edit now; a save may also come
+    from a panel member whose report has moved on since they opened it, so that _editable can show them the form
+    again with what they typed and why it was not saved, instead of "You cannot access this page"."""
+    may = permissions.can_give_overall_rating if lead_only else permissions.can_edit_report
+    if request.method == "POST":
+        return get_report_for(
+            request.user,
+            report_id,
+            may=lambda user, report: may(user, report) or _only_the_status_stops(user, report, lead_only=lead_only),
+        )
+    return get_report_for(request.user, report_id, may=may)
+
+
+def _editable(form, user, report, *, lead_only: bool = False) -> bool:
+    """Whether a posted form may go on to be saved: valid, and the report still open to the panel. When the status
+    stops it, the form says why and keeps what was typed."""
+    valid = form.is_valid()
+    if reason := _only_the_status_stops(user, report, lead_only=lead_only):
+        form.add_error(None, reason)
+        return False
+    return valid
 
 
 def _save(form, what: str, service, **arguments) -> bool:
@@ -87,6 +127,10 @@ def _save(form, what: str, service, **arguments) -> bool:
     form.current = form.their_change = None
     try:
         service(**arguments)
+    except ReportNotEditable as refused:
+        # Submitted between the page's check and the service's lock.
+        form.add_error(None, _status_reason(refused.status))
+        return False
     except StaleEdit as stale:
         if stale.current is None:
             form.add_error(None, GONE)
@@ -196,10 +240,10 @@ def report_overview(request, report_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_details(request, report_id: int):
-    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    report = _report_to_edit(request, report_id)
     if request.method == "POST":
         form = ServiceDetailsForm(request.POST)
-        if form.is_valid() and _save(
+        if _editable(form, request.user, report) and _save(
             form,
             "the service details",
             editing.report_details_update,
@@ -229,11 +273,11 @@ def _rating(report, number: int) -> PointRating:
 @login_required
 @require_http_methods(["GET", "POST"])
 def point(request, report_id: int, number: int):
-    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    report = _report_to_edit(request, report_id)
     rating = _rating(report, number)
     if request.method == "POST":
         form = PointForm(request.POST)
-        if form.is_valid() and _save(
+        if _editable(form, request.user, report) and _save(
             form,
             "this point",
             editing.rating_update,
@@ -288,11 +332,11 @@ def _point_url(rating: PointRating) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_add(request, report_id: int, number: int):
-    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    report = _report_to_edit(request, report_id)
     rating = _rating(report, number)
     if request.method == "POST":
         form = ActionForm(request.POST)
-        if form.is_valid() and _save(
+        if _editable(form, request.user, report) and _save(
             form,
             "this action",
             editing.action_create,
@@ -323,11 +367,11 @@ def _action(report, action_id: int) -> ReportAction:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, report_id: int, action_id: int):
-    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    report = _report_to_edit(request, report_id)
     action = _action(report, action_id)
     if request.method == "POST":
         form = ActionEditForm(request.POST)
-        if form.is_valid() and _save(
+        if _editable(form, request.user, report) and _save(
             form,
             "this action",
             editing.action_update,
@@ -353,13 +397,15 @@ def action_edit(request, report_id: int, action_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_remove(request, report_id: int, action_id: int):
-    report = get_report_for(request.user, report_id, may=permissions.can_edit_report)
+    report = _report_to_edit(request, report_id)
     action = _action(report, action_id)
     if request.method == "POST":
         form = RemoveActionForm(request.POST)
-        if form.is_valid():
+        if _editable(form, request.user, report):
             try:
                 editing.action_delete(action=action, user=request.user, version=form.cleaned_data["version"])
+            except ReportNotEditable as refused:
+                form.add_error(None, _status_reason(refused.status))
             except StaleEdit as stale:
                 if stale.current is None:
                     messages.info(request, "Someone else had already removed this action.")
@@ -387,11 +433,11 @@ def action_remove(request, report_id: int, action_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def overall_rating(request, report_id: int):
-    report = get_report_for(request.user, report_id, may=permissions.can_give_overall_rating)
+    report = _report_to_edit(request, report_id, lead_only=True)
     suggested = report.suggested_overall_rating
     if request.method == "POST":
         form = OverallRatingForm(request.POST, suggested=suggested)
-        if form.is_valid() and _save(
+        if _editable(form, request.user, report, lead_only=True) and _save(
             form,
             "the overall rating",
             editing.report_overall_update,

@@ -10,7 +10,13 @@ from django.urls import path
 
 from workflow import permissions
 from workflow.models import ReportPage
-from workflow.services.transitions import TRANSITIONS, TransitionRefused, report_transition
+from workflow.services.transitions import TRANSITIONS, TransitionRefused, report_transition, status_changed_reason
+
+# Every transition form posts the status its page showed (templates/workflow/includes/from_status.html), so that a
+# transition made on a page someone else has since overtaken is refused rather than made from the new status. A
+# post without it (a page older than the field, a hand-made request) is not checked: the transition's own rules
+# still apply.
+FROM_STATUS = "from_status"
 
 
 def get_report_for(user, report_id: int, *, may=permissions.can_view_report) -> ReportPage:
@@ -28,11 +34,35 @@ def get_report_for(user, report_id: int, *, may=permissions.can_view_report) -> 
     return report
 
 
+def shown_status(request, report: ReportPage) -> str:
+    """The status the person's page showed, for a transition form to post: on a POST, what the page posted (a form
+    shown again keeps the status first shown); on a form page reached from the report (`?from_status=`), what the
+    report page showed; otherwise the status now."""
+    data = request.POST if request.method == "POST" else request.GET
+    return data.get(FROM_STATUS) or report.status
+
+
+def status_changed_since_shown(request, report: ReportPage) -> bool:
+    """On a GET of a transition's form page: when the report's status is no longer the one the report page showed,
+    say so rather than offer a form whose answer would be refused, and return True."""
+    reason = status_changed_reason(report, request.GET.get(FROM_STATUS) or None, request.user)
+    if reason:
+        messages.error(request, reason)
+    return reason is not None
+
+
 def perform_transition(request, report: ReportPage, name: str, *, comment: str = "") -> bool:
-    """Runs a transition for a view. On success adds a confirmation message and returns True; when refused,
-    adds each reason as an error message and returns False. Permission failures propagate as 403."""
+    """Runs a transition for a view, refused if the report's status is no longer the one the person's page showed
+    (the posted `from_status`). On success adds a confirmation message and returns True; when refused, adds each
+    reason as an error message and returns False. Permission failures propagate as 403."""
     try:
-        report_transition(report=report, name=name, user=request.user, comment=comment)
+        report_transition(
+            report=report,
+            name=name,
+            user=request.user,
+            comment=comment,
+            expected_status=request.POST.get(FROM_STATUS) or None,
+        )
     except TransitionRefused as refused:
         for reason in refused.reasons:
             messages.error(request, reason)

@@ -14,7 +14,7 @@ from workflow.forms.responses import ChallengeForm
 from workflow.models import ReportStatus
 from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
 
-from .common import get_report_for, perform_transition
+from .common import get_report_for, perform_transition, shown_status, status_changed_since_shown
 
 
 @login_required
@@ -54,6 +54,8 @@ def report_detail(request, report_id: str):
 def _refused_now(request, report, name: str) -> bool:
     """On a GET of a confirmation or form page: when the report can no longer take this step (a colleague
     answered first), say why rather than offer a button that can only fail."""
+    if status_changed_since_shown(request, report):
+        return True
     if any(transition.name == name for transition in allowed_transitions(report, request.user)):
         return False
     # The person is a responder (checked by get_report_for), so only the status stands in the way, and
@@ -71,7 +73,9 @@ def accept(request, report_id: str):
         return redirect("delivery:report", report_id=report.pk)
     if _refused_now(request, report, "accept"):
         return redirect("delivery:report", report_id=report.pk)
-    return render(request, "workflow/delivery/accept.html", {"report": report})
+    return render(
+        request, "workflow/delivery/accept.html", {"report": report, "from_status": shown_status(request, report)}
+    )
 
 
 @login_required
@@ -87,7 +91,11 @@ def challenge(request, report_id: str):
         if _refused_now(request, report, "challenge"):
             return redirect("delivery:report", report_id=report.pk)
         form = ChallengeForm()
-    return render(request, "workflow/delivery/challenge.html", {"report": report, "form": form})
+    return render(
+        request,
+        "workflow/delivery/challenge.html",
+        {"report": report, "form": form, "from_status": shown_status(request, report)},
+    )
 
 
 # A bounded number: SQLite cannot compare a column with a longer one, so a made-up address would crash the page

@@ -11,7 +11,7 @@ from workflow import permissions, selectors
 from workflow.forms.responses import ResolveChallengeForm
 from workflow.services.transitions import allowed_transitions
 
-from .common import get_report_for, perform_transition
+from .common import get_report_for, perform_transition, shown_status
 
 
 def _may_resolve(user, report) -> bool:
@@ -51,6 +51,8 @@ def report_detail(request, report_id: str):
                 transition.name == "resolve" for transition in allowed_transitions(report, request.user)
             ),
             "form": form,
+            # This page shows the status itself; shown again after an error, it keeps the one first shown.
+            "from_status": shown_status(request, report) if request.method == "POST" else report.status,
         },
     )
 

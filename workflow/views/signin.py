@@ -2,15 +2,20 @@
 and assessors need no password. Staff may still use their passwords at /sign-in/ and /admin/.
 
 - /sign-in/link/: asks for an email address, and always answers the same way ("if there is an account
-  for that address, we've sent a link"), so nobody learns who has an account.
+  for that address, we've sent a link"), so nobody learns who has an account. Five requests for one address
+  from one client address within an hour, then django-axes' lockout page (429) and no more emails until the hour
+  is up: the form cannot be used to flood someone's inbox.
 - /sign-in/link/<token>/: the link in the email (django-sesame: works once, for 15 minutes). Opening it
   shows a "Sign in" button; only pressing it (a POST) uses the link up, so an email scanner that opens
   links does not burn it.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -43,9 +48,30 @@ def request_link(request):
     # Bound on every POST, even an empty one, so that a post without fields is told what is missing.
     form = SignInLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        credentials = {"username": _link_request_key(form.cleaned_data["email"])}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return get_lockout_response(request, credentials=credentials)
         send_links(form.cleaned_data["email"])
+        # Counted as a failed sign-in under the link-request key, so that django-axes limits link requests as it
+        # does wrong passwords: AXES_FAILURE_LIMIT within AXES_COOLOFF_TIME, per email and client address.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        # The limit applies from the next request: this link has been sent, so say so rather than "locked out".
+        request.axes_locked_out = False
         return redirect("signin:link_sent")
     return render(request, "workflow/signin/request_link.html", {"form": form})
+
+
+# Link requests are counted apart from passwords: a username may be an email address (the team creates accounts in
+# the Wagtail admin, which takes any username), and with one count a person's own link requests would lock their
+# password out, and the password lockout page's "get a sign-in link by email instead" would lock them out again. No
+# username can clash with the key: Django's username rule allows neither a space nor a colon. The key is cut to the
+# length django-axes stores (an address may be 254 characters long).
+LINK_REQUEST_KEY = "sign-in link: {address}"
+AXES_USERNAME_LENGTH = 255
+
+
+def _link_request_key(address: str) -> str:
+    return LINK_REQUEST_KEY.format(address=address.strip().lower())[:AXES_USERNAME_LENGTH]
 
 
 @transaction.atomic
