@@ -1,7 +1,7 @@
 # Service assessment reports: one image that serves the web app with gunicorn.
 #   docker build -t service-assessment-reports .
 #   docker run -p 8000:8000 -e SECRET_KEY=... -e ALLOWED_HOSTS=... -e DATABASE_URL=... \
-#     -e NOTIFY_API_KEY=... service-assessment-reports
+#     -e NOTIFY_API_KEY=... -e NOTIFY_CALLBACK_TOKEN=... service-assessment-reports
 # Run migrations with the same image: docker run ... service-assessment-reports python manage.py migrate
 # and the django-q2 worker with: ... python manage.py qcluster
 

@@ -115,6 +115,7 @@ def environment(database_url: str, notify_url: str, workers: int) -> dict[str, s
         "BASE_URL": "https://reports.example.gov.uk",
         "DATABASE_URL": database_url,
         "NOTIFY_API_KEY": API_KEY,
+        "NOTIFY_CALLBACK_TOKEN": secrets.token_urlsafe(32),
         "NOTIFY_BASE_URL": notify_url,
         "NOTIFY_TIMEOUT": "1",
         "NOTIFY_RETRY_BASE_SECONDS": "0.2",

@@ -343,6 +343,7 @@ def production_settings(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a" * 20 + "-not-used-to-sign-anything-" + "b" * 20)
     monkeypatch.setenv("ALLOWED_HOSTS", "reports.example.gov.uk")
     monkeypatch.setenv("NOTIFY_API_KEY", "unused")
+    monkeypatch.setenv("NOTIFY_CALLBACK_TOKEN", "unused")
     monkeypatch.setenv("TRUSTED_PROXY_COUNT", "1")
     # A fresh cms.settings.base too, which reads the environment when imported; the one the test settings
     # came from is put back afterwards.

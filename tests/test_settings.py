@@ -17,6 +17,7 @@ PRODUCTION_VALUES = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "reports.example.gov.uk",
     "NOTIFY_API_KEY": f"live-{uuid.uuid4()}-{uuid.uuid4()}",
+    "NOTIFY_CALLBACK_TOKEN": secrets.token_urlsafe(32),
     "BASE_URL": "https://reports.example.gov.uk",
     "DATABASE_URL": "sqlite:///:memory:",
 }
@@ -110,6 +111,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = manage("check", **values)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_notify_callback_token():
+    values = {key: value for key, value in PRODUCTION_VALUES.items() if key != "NOTIFY_CALLBACK_TOKEN"}
+    result = manage("check", **values)
+    assert result.returncode != 0
+    assert "NOTIFY_CALLBACK_TOKEN must be set" in result.stderr
 
 
 def test_the_task_queue_uses_the_database_by_default_and_redis_when_redis_url_is_set():

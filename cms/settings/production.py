@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import NOTIFY_API_KEY, SECRET_KEY, env, env_bool, env_list
+from .base import NOTIFY_API_KEY, NOTIFY_CALLBACK_TOKEN, SECRET_KEY, env, env_bool, env_list
 
 DEBUG = False
 
@@ -14,6 +14,11 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this service answers to.")
 if not NOTIFY_API_KEY and not env_bool("ALLOW_MISSING_NOTIFY_API_KEY"):
     raise ImproperlyConfigured("NOTIFY_API_KEY must be set: every email of the service goes through Notify.")
+# Without it the delivery-receipt callback refuses every receipt, and failed deliveries go unseen.
+if not NOTIFY_CALLBACK_TOKEN and not env_bool("ALLOW_MISSING_NOTIFY_API_KEY"):
+    raise ImproperlyConfigured(
+        "NOTIFY_CALLBACK_TOKEN must be set: it is the bearer token Notify sends with each delivery receipt."
+    )
 
 # TLS ends at the load balancer, which says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
