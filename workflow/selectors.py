@@ -103,7 +103,13 @@ def response_deadline(report: ReportPage, *, today: datetime.date | None = None)
     return Deadline(due=report.response_due, today=_today(today))
 
 
-def share_deadline(report: ReportPage, *, today: datetime.date | None = None) -> Deadline:
+SHARE_DEADLINE_RUNS_IN = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.CHECKED)
+
+
+def share_deadline(report: ReportPage, *, today: datetime.date | None = None) -> Deadline | None:
+    """The service assessment team's deadline to share the report, while it is not yet shared."""
+    if report.status not in SHARE_DEADLINE_RUNS_IN:
+        return None
     return Deadline(due=deadlines.share_due(report.assessment.date), today=_today(today))
 
 

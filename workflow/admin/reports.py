@@ -96,9 +96,7 @@ class ReportInspectView(ReportPolicyMixin, generic.InspectView):
                 }
                 for transition in allowed_transitions(report, self.request.user)
             ],
-            share_deadline=selectors.share_deadline(report)
-            if report.status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.CHECKED)
-            else None,
+            share_deadline=selectors.share_deadline(report),
             response_deadline=selectors.response_deadline(report),
         )
         return context

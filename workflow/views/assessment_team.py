@@ -1,7 +1,6 @@
 """The service assessment team's pages: the worklist of reports to check, share and chase, and each report
 with its status history and the changes the team may make to it now."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -11,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from workflow import permissions, selectors
 from workflow.forms.responses import ReturnForm
-from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
+from workflow.services.transitions import allowed_transitions
 
-from .common import get_report_for, perform_transition, shown_status, status_changed_since_shown
+from .common import get_report_for, perform_transition, refused_now, shown_status
 
 # The transitions this page offers; any other the person may make (a superuser resolving a challenge) has its
 # own page, linked from the report.
@@ -84,11 +83,7 @@ def return_to_panel(request, report_id: str):
             perform_transition(request, report, "return", comment=form.cleaned_data["comment"])
             return redirect("assessment_team:report", report_id=report.pk)
     else:
-        if status_changed_since_shown(request, report):
-            return redirect("assessment_team:report", report_id=report.pk)
-        if not any(transition.name == "return" for transition in allowed_transitions(report, request.user)):
-            # Only the status can stand in the way of this team, and refusal_reasons names it first.
-            messages.error(request, refusal_reasons(report, TRANSITIONS["return"])[0])
+        if refused_now(request, report, "return"):
             return redirect("assessment_team:report", report_id=report.pk)
         form = ReturnForm()
     return render(
@@ -97,9 +92,6 @@ def return_to_panel(request, report_id: str):
         {"report": report, "form": form, "from_status": shown_status(request, report)},
     )
 
-
-# A bounded number: SQLite cannot compare a column with a longer one, so a made-up address would crash the page
-# (500) instead of finding nothing (404).
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),

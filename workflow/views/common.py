@@ -10,7 +10,14 @@ from django.urls import path
 
 from workflow import permissions
 from workflow.models import ReportPage
-from workflow.services.transitions import TRANSITIONS, TransitionRefused, report_transition, status_changed_reason
+from workflow.services.transitions import (
+    TRANSITIONS,
+    TransitionRefused,
+    allowed_transitions,
+    refusal_reasons,
+    report_transition,
+    status_changed_reason,
+)
 
 # Every transition form posts the status its page showed (templates/workflow/includes/from_status.html), so that a
 # transition made on a page someone else has since overtaken is refused rather than made from the new status. A
@@ -49,6 +56,18 @@ def status_changed_since_shown(request, report: ReportPage) -> bool:
     if reason:
         messages.error(request, reason)
     return reason is not None
+
+
+def refused_now(request, report: ReportPage, name: str) -> bool:
+    """On a GET of a transition's confirmation or form page: when the report can no longer take this step (a
+    colleague acted first), say why and return True, rather than offer a button that can only fail. Callers have
+    already checked the person's role, so only the status stands in the way, and refusal_reasons names it first."""
+    if status_changed_since_shown(request, report):
+        return True
+    if any(transition.name == name for transition in allowed_transitions(report, request.user)):
+        return False
+    messages.error(request, refusal_reasons(report, TRANSITIONS[name])[0])
+    return True
 
 
 def perform_transition(request, report: ReportPage, name: str, *, comment: str = "") -> bool:

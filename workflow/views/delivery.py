@@ -1,7 +1,6 @@
 """The delivery team's pages: their services' reports once shared with them, the actions still open, and,
 for the product and delivery managers, accepting or challenging a shared report."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -12,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from workflow import permissions, selectors
 from workflow.forms.responses import ChallengeForm
 from workflow.models import ReportStatus
-from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
+from workflow.services.transitions import allowed_transitions
 
-from .common import get_report_for, perform_transition, shown_status, status_changed_since_shown
+from .common import get_report_for, perform_transition, refused_now, shown_status
 
 
 @login_required
@@ -51,19 +50,6 @@ def report_detail(request, report_id: str):
     )
 
 
-def _refused_now(request, report, name: str) -> bool:
-    """On a GET of a confirmation or form page: when the report can no longer take this step (a colleague
-    answered first), say why rather than offer a button that can only fail."""
-    if status_changed_since_shown(request, report):
-        return True
-    if any(transition.name == name for transition in allowed_transitions(report, request.user)):
-        return False
-    # The person is a responder (checked by get_report_for), so only the status stands in the way, and
-    # refusal_reasons names it before anything else.
-    messages.error(request, refusal_reasons(report, TRANSITIONS[name])[0])
-    return True
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def accept(request, report_id: str):
@@ -71,7 +57,7 @@ def accept(request, report_id: str):
     if request.method == "POST":
         perform_transition(request, report, "accept")
         return redirect("delivery:report", report_id=report.pk)
-    if _refused_now(request, report, "accept"):
+    if refused_now(request, report, "accept"):
         return redirect("delivery:report", report_id=report.pk)
     return render(
         request, "workflow/delivery/accept.html", {"report": report, "from_status": shown_status(request, report)}
@@ -88,7 +74,7 @@ def challenge(request, report_id: str):
             perform_transition(request, report, "challenge", comment=form.cleaned_data["reasons"])
             return redirect("delivery:report", report_id=report.pk)
     else:
-        if _refused_now(request, report, "challenge"):
+        if refused_now(request, report, "challenge"):
             return redirect("delivery:report", report_id=report.pk)
         form = ChallengeForm()
     return render(
@@ -97,9 +83,6 @@ def challenge(request, report_id: str):
         {"report": report, "form": form, "from_status": shown_status(request, report)},
     )
 
-
-# A bounded number: SQLite cannot compare a column with a longer one, so a made-up address would crash the page
-# (500) instead of finding nothing (404).
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),

@@ -57,9 +57,6 @@ def report_detail(request, report_id: str):
     )
 
 
-# A bounded number: SQLite cannot compare a column with a longer one, so a made-up address would crash the page
-# (500) instead of finding nothing (404).
-
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("reports/<row_id:report_id>/", report_detail, name="report"),
