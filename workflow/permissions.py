@@ -91,3 +91,33 @@ def can_edit_report(user, report) -> bool:
 
 def can_give_overall_rating(user, report) -> bool:
     return can_edit_report(user, report) and is_lead_assessor(user, report)
+
+
+# People. The service assessment team gives and takes the roles of the process; only a superuser makes staff,
+# superusers or members of either central team, so neither team can grant itself the other's powers.
+PROCESS_ROLES = (roles.ASSESSORS, roles.DELIVERY_TEAM_MEMBERS)
+CENTRAL_TEAMS = (roles.SERVICE_ASSESSMENT_TEAM, roles.SERVICE_ASSESSMENT_PLUS_TEAM)
+
+
+def may_manage_people(user) -> bool:
+    return user.is_active and user.has_perm("workflow.manage_people")
+
+
+def manageable_people(user, people):
+    """The accounts `user` may edit, of the queryset `people`: everyone for a superuser; for the service assessment
+    team, the people of the process, never a superuser, a member of staff, a central team member or themselves."""
+    if user.is_superuser:
+        return people
+    if not may_manage_people(user):
+        return people.none()
+    return (
+        people.exclude(is_superuser=True)
+        .exclude(is_staff=True)
+        .exclude(groups__name__in=CENTRAL_TEAMS)
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+def may_manage_person(user, person) -> bool:
+    return manageable_people(user, type(person)._default_manager.filter(pk=person.pk)).exists()

@@ -27,10 +27,10 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "cms.add_servicestandardpoint",
         "cms.change_servicestandardpoint",
         "cms.view_servicestandardpoint",
-        # The team gives assessors and delivery teams their accounts.
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_user",
+        # The team invites people and gives them the roles of the process, through the limited forms of
+        # workflow.admin.people. Not Django's auth.add_user / auth.change_user: those reach superuser status,
+        # passwords and every group, in Wagtail's user admin and its bulk actions.
+        "workflow.manage_people",
         # The email outbox (read-only, with a resend button for failed emails) and the Notify template ids.
         "workflow.view_outboxemail",
         "workflow.resend_outboxemail",
@@ -80,7 +80,8 @@ def ensure_groups() -> None:
 
     for name, permissions in GROUP_MODEL_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*(_permission(dotted) for dotted in permissions))
+        # Exactly these: a permission the code no longer gives is taken away on the next migrate too.
+        group.permissions.set([_permission(dotted) for dotted in permissions])
 
     site_tree = Page.get_first_root_node()
     if site_tree is not None:

@@ -6,7 +6,15 @@ from itertools import chain
 
 from django.db.models import QuerySet
 
-from workflow.models import Assessment, PointRating, ReportAction, ReportPage
+from workflow.models import (
+    Assessment,
+    DeliveryTeamMember,
+    PanelMember,
+    PointRating,
+    ReportAction,
+    ReportPage,
+    RoleChange,
+)
 
 # Bookkeeping fields nobody needs to read in a history.
 NOISE = frozenset(
@@ -124,15 +132,35 @@ def report_history(report: ReportPage) -> list[AuditRow]:
     )
 
 
+def role_change_row(change: RoleChange) -> AuditRow:
+    return AuditRow(
+        at=change.at,
+        by=change.by,
+        what="Person",
+        object_label=change.person_name,
+        action="Role changed",
+        changes=[Change(change.role, change.from_value, change.to_value)],
+    )
+
+
 AUDITED = {
     "report": ("Reports", ReportPage),
     "rating": ("Point ratings", PointRating),
     "action": ("Actions", ReportAction),
     "assessment": ("Assessments", Assessment),
+    "panel": ("Panels", PanelMember),
+    "delivery_team": ("Delivery teams", DeliveryTeamMember),
+    "people": ("People's roles", RoleChange),
 }
 
 
 def everything(limit: int = 200, what: str | None = None) -> list[AuditRow]:
-    """The latest changes to reports, ratings, actions and assessments, or to one of them (`what`)."""
+    """The latest changes to reports, ratings, actions, assessments, panels, delivery teams and people's roles,
+    or to one of them (`what`)."""
     chosen = [AUDITED[what]] if what in AUDITED else AUDITED.values()
-    return rows(*(model.history.all() for _, model in chosen), limit=limit)
+    history = [model.history.all() for _, model in chosen if model is not RoleChange]
+    found = rows(*history, limit=limit) if history else []
+    if any(model is RoleChange for _, model in chosen):
+        changes = RoleChange.objects.select_related("by").order_by("-at", "-pk")[:limit]
+        found = sorted([*found, *map(role_change_row, changes)], key=lambda row: row.at, reverse=True)[:limit]
+    return found

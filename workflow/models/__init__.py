@@ -5,6 +5,7 @@ from .content import ReportFormHelpTexts
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
 from .history import ReportStatusChange
 from .outbox import NotifyTemplates, OutboxEmail, OutboxStatus
+from .people import RoleChange
 from .reports import PointRating, ReportAction, ReportPage
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "ReportFormHelpTexts",
     "ReportStatus",
     "ReportStatusChange",
+    "RoleChange",
     "Service",
 ]
