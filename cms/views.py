@@ -9,6 +9,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 
@@ -35,5 +36,12 @@ def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME)
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     # A proxy or browser must not keep this answer in place of the page once the database is back.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form refused by the CSRF check: say what happened and what to do, never Django's developer page."""
+    response = render(request, "403_csrf.html", status=403)
     response["Cache-Control"] = "no-store"
     return response

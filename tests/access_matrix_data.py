@@ -73,6 +73,7 @@ BOOKING = {"service": "{service}", "kind": "assessment", "phase": "private_beta"
 RECEIPT = {"reference": "{outbox}", "status": "delivered"}
 DEPARTMENT = {"name": "Department of Changes", "slug": "department-of-changes"}
 NOTIFY_TEMPLATES = "302 /admin/settings/workflow/notifytemplates/{notify_templates}/"
+INVITE = {"first_name": "Ana", "last_name": "Lopez", "email": "ana.lopez@example.gov.uk", "roles": "Assessors"}
 HELP_TEXTS = "302 /admin/settings/workflow/reportformhelptexts/{help_texts}/"
 
 # fmt: off
@@ -86,7 +87,8 @@ MATRIX: dict[str, Row | list[Row]] = {
         get=(200, *("302 /dashboard/",) * 8),
         post=(200, *("302 /dashboard/",) * 8), data={"username": "", "password": ""},
     ),
-    "sign-out/": Row("/sign-out/", get=everyone(405), post=everyone("302 /")),
+    # Signing out asks to confirm on a GET (a link or an image elsewhere cannot sign anyone out); a POST does it.
+    "sign-out/": Row("/sign-out/", get=everyone(200), post=everyone("302 /")),
     "dashboard/": Row(
         "/dashboard/",
         get=(SIGN_IN, "302 /team/", "302 /team/", "302 /assessor/", "302 /assessor/", "302 /assessor/",
@@ -630,6 +632,45 @@ MATRIX: dict[str, Row | list[Row]] = {
         "/admin/snippets/choose/cms/servicestandardpoint/create/", get=admin(404, NO, 404),
         post=admin(404, NO, 404), data={},
     ),
+
+    # People. The service assessment team invites and edits the people of the process (never a superuser or a
+    # central team member: not found); superusers keep Wagtail's whole user admin, whose form also wants a
+    # username, so the team's post leaves a superuser on the form with nothing changed. Nobody but a superuser
+    # deletes anyone.
+    "admin/users/": Row("/admin/users/", get=admin(200, NO, 200)),
+    "admin/users/results/": Row("/admin/users/results/", get=admin(200, NO, 200)),
+    "admin/users/new/": Row(
+        "/admin/users/new/", get=admin(200, NO, 200),
+        post=admin("302 /admin/users/ !", NO, 200), data=INVITE,
+    ),
+    "admin/users/edit/<int:pk>/": [
+        Row(
+            "/admin/users/edit/{person}/", get=admin(200, NO, 200),
+            post=admin("302 /admin/users/ !", NO, 200), data="person_form",
+        ),
+        Row(
+            "/admin/users/edit/{superuser_person}/", get=admin(404, NO, 200),
+            post=admin(404, NO, 200), data="person_form",
+        ),
+        Row("/admin/users/edit/{plus_person}/", get=admin(404, NO, 200), post=admin(404, NO, 200), data="person_form"),
+    ],
+    "admin/users/delete/<int:pk>/": Row(
+        "/admin/users/delete/{person}/", get=admin(NO, NO, 200), post=admin(NO, NO, "302 /admin/users/ !"),
+    ),
+    "admin/users/history/<int:pk>/": [
+        Row("/admin/users/history/{person}/", get=admin(200, NO, 200)),
+        Row("/admin/users/history/{superuser_person}/", get=admin(404, NO, 200)),
+    ],
+    "admin/users/history-results/<int:pk>/": Row(
+        "/admin/users/history-results/{superuser_person}/", get=admin(404, NO, 200),
+    ),
+    "admin/users/usage/<int:pk>/": [
+        Row("/admin/users/usage/{person}/", get=admin(200, NO, 200)),
+        Row("/admin/users/usage/{superuser_person}/", get=admin(404, NO, 200)),
+    ],
+
+    # Signing out of the admin: as /sign-out/, a GET asks to confirm, a POST signs out.
+    "admin/logout/": Row("/admin/logout/", get=everyone(200), post=everyone("302 /admin/login/")),
 
     # The Django admin is for superusers (staff) only.
     "django-admin/": Row("/django-admin/", get=(*(DJANGO_ADMIN_LOGIN,) * 8, 200)),

@@ -291,6 +291,16 @@ def build_world():
         "sro_email": cast.sro.email,
         "notify_templates": NotifyTemplates.load().pk,
         "help_texts": ReportFormHelpTexts.load().pk,
+        "person": cast.assessor_not_on_panel.pk,
+        "person_form": {
+            "first_name": "Changed",
+            "last_name": cast.assessor_not_on_panel.last_name,
+            "email": cast.assessor_not_on_panel.email,
+            "is_active": "on",
+            "roles": "Assessors",
+        },
+        "superuser_person": cast.superuser.pk,
+        "plus_person": cast.plus.pk,
     }
     return cast, ids
 
@@ -364,8 +374,9 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         ReportFormHelpTexts: every_field(ReportFormHelpTexts),
         Revision: ("object_id",),
         get_document_model(): ("title",),
-        get_user_model(): ("email", "is_active", "is_staff", "is_superuser"),
+        get_user_model(): ("email", "first_name", "last_name", "password", "is_active", "is_staff", "is_superuser"),
         get_user_model().groups.through: ("group_id",),
+        get_user_model().user_permissions.through: ("permission_id",),
     }
     quote = connection.ops.quote_name
     queries = []
@@ -439,6 +450,13 @@ def post_rolled_back(client, url, data, before) -> tuple[object, bool | None]:
     return response, changed
 
 
+PRIVATE = {"private", "no-store"}
+
+
+def _directives(header: str) -> set[str]:
+    return {directive.strip().lower() for directive in header.split(",") if directive.strip()}
+
+
 def sign_in(client, cast, role):
     client.cookies.clear()
     if role != "anonymous":
@@ -489,7 +507,15 @@ def test_every_project_url_has_an_entry_and_every_entry_a_url():
 
 
 def test_every_admin_pattern_can_be_given_a_placeholder_address():
-    unreachable = [e.route for e in endpoints() if _is_admin(e.route) and placeholder_url(e) is None]
+    found = endpoints()
+    # A pattern of Wagtail's that the project answers for itself, earlier in cms/urls.py (signing out), is
+    # reached through the project's own.
+    ours = {e.route for e in found if len(e.chain) == 1 and _is_admin(e.route)}
+    unreachable = [
+        e.route
+        for e in found
+        if _is_admin(e.route) and not (len(e.chain) > 1 and e.route in ours) and placeholder_url(e) is None
+    ]
     assert not unreachable, "no placeholder address reaches: " + ", ".join(unreachable)
 
 
@@ -523,10 +549,13 @@ def test_each_role_gets_what_the_matrix_says(role, world, quiet_refusals):
             response, changed = post_rolled_back(client, url, data, as_built)
         # Messages nobody reads would pile up in the cookie (then the session) and slow every later request.
         client.cookies.pop("messages", None)
-        # Signing in or out (Wagtail's admin sign-out drops the cookie even on a GET) changes who the next
-        # request is from: undone in the database by the rollback, but not in the client.
+        # Signing in or out changes who the next request is from: undone in the database by the rollback, but not
+        # in the client.
         if session_of(client) != session:
             session = sign_in(client, cast, role)
+        # No cache but the person's own browser may keep any answer to a signed-in person.
+        if role != "anonymous" and not PRIVATE.issubset(_directives(response.get("Cache-Control", ""))):
+            wrong.append(f"{method} {url} as {role}: Cache-Control {response.get('Cache-Control')!r}, not private")
         return response, changed
 
     def check(method, url, expected, data=None):

@@ -83,7 +83,7 @@ def test_a_known_address_gets_a_link_that_signs_in_once(
     landing = client.get(link)
     assert landing.status_code == 200
     assert "Sign in" in landing.text
-    assert landing["Referrer-Policy"] == "no-referrer"
+    assert landing["Referrer-Policy"] == "same-origin"
     assert "_auth_user_id" not in client.session  # opening the link (an email scanner, say) does not use it
 
     signed_in = client.post(link)

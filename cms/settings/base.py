@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user admin, limited for the service assessment team (workflow.admin.people).
+    "workflow.apps.PeopleAdminConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -90,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Never a shared cache for a signed-in person's pages; a GOV.UK page for a wrong method (cms.middleware).
+    "cms.middleware.PrivateWhenSignedIn",
+    "cms.middleware.MethodNotAllowedPage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -99,6 +103,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+# A form refused by the CSRF check (a page open too long, cookies blocked) gets a GOV.UK page saying what to do.
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [
@@ -189,6 +195,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Service assessment reports"
+# A person's email address is where their sign-in links go: it is changed by the service assessment team in the
+# people admin (workflow.admin.people), not by the person in their account settings, which keep their name.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -939,8 +939,17 @@ def _render_email(notification: Mapping[str, Any]) -> str:
     details = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in fields.items())
     return (
         f"<article><h2>{html.escape(notification['subject'])}</h2><dl>{details}</dl>"
-        f"<pre>{html.escape(notification['body'])}</pre></article>"
+        f"<pre>{_linked(html.escape(notification['body']))}</pre></article>"
     )
+
+
+# The address as escaped text; it stays escaped inside href, where the browser reads `&amp;` back as `&`.
+_LINK = re.compile(r"https?://[^\s<>\"')\]]+")
+
+
+def _linked(escaped: str) -> str:
+    """Links in an email are followed by people testing the service: make them links, as an email client would."""
+    return _LINK.sub(lambda match: f'<a href="{match[0]}">{match[0]}</a>', escaped)
 
 
 # --- command line ----------------------------------------------------------------------------------

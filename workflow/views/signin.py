@@ -119,8 +119,10 @@ def _link_user(token: str):
 
 
 def _private(response):
-    # The token is in this page's URL: never send it on as a referrer.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in this page's URL: never send it to another site as a referrer. "same-origin", not
+    # "no-referrer": under no-referrer the browser sends `Origin: null` with the page's own "Sign in" form, and
+    # Django's CSRF check rightly refuses a form from a null origin.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
