@@ -1,5 +1,6 @@
 """StreamField blocks for content pages, each rendered as its GOV.UK Design System component."""
 
+from django.core.exceptions import BadRequest
 from wagtail import blocks
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -41,3 +42,11 @@ class ContentBlock(blocks.StreamBlock):
     inset_text = InsetTextBlock(features=["bold", "link"])
     warning_text = WarningTextBlock()
     details = DetailsBlock()
+
+    def value_from_datadict(self, data, files, prefix):
+        # The editor always sends the block count and each block's hidden fields; a post without them (made by hand,
+        # or cut short) is refused as a bad request, not a server error.
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (KeyError, ValueError) as error:
+            raise BadRequest("The page's content was sent incomplete.") from error

@@ -169,6 +169,9 @@ class ReportPage(ConcurrentTransitionMixin, Page):
 
     parent_page_types = [settings.REPORTS_INDEX_PAGE_MODEL]
     subpage_types: list[str] = []
+    # A report is started for an assessment by workflow.services.reports.report_create; the page editor's form
+    # has no assessment, so it could only fail. Wagtail then neither offers nor accepts one in its "add" views.
+    is_creatable = False
     # Report content is edited in the assessors' report form, never in the page editor.
     content_panels = [*Page.content_panels]
     promote_panels: list = []

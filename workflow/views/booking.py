@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import ProhibitNullCharactersValidator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,27 +14,81 @@ from workflow import permissions
 from workflow.models import BookingKind, BookingRequest, Phase, Service
 from workflow.services.booking import BookingRefused, booking_request
 
+NUL = "\x00"
+NULL_CHARACTERS = "null_characters_not_allowed"  # the code of Django's ProhibitNullCharactersValidator
 
-class BookingForm(forms.Form):
+
+class WithoutNullCharactersForm(forms.Form):
+    """Refuses any field sent with a NUL character, without ever showing the NUL back.
+
+    Django's own check rejects NUL in text, but the form then re-renders the text as sent, NUL and all, and a
+    choice sent with a NUL is echoed in Django's "Select a valid choice. … is not one of the available choices".
+    So the NULs are taken out of the data before any field sees it: typed text comes back without them, under
+    the field's "null_characters_not_allowed" message; a choice (nobody types one) comes back unselected, under
+    the field's own "required" or "invalid_choice" message."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.fields_sent_with_nul: set[str] = set()
+        super().__init__(data, *args, **kwargs)
+        if self.is_bound:
+            self.data = self._without_nul(self.data)
+
+    def _without_nul(self, data):
+        data = data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key not in data:
+                continue
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            if not any(isinstance(value, str) and NUL in value for value in values):
+                continue
+            self.fields_sent_with_nul.add(name)
+            if isinstance(field, forms.ChoiceField):  # model choices too
+                del data[key]
+                continue
+            cleaned = [value.replace(NUL, "") if isinstance(value, str) else value for value in values]
+            if hasattr(data, "setlist"):
+                data.setlist(key, cleaned)
+            else:
+                data[key] = cleaned[-1]
+        return data
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in sorted(self.fields_sent_with_nul):
+            if name in self.errors:  # a choice taken away is already reported as missing
+                continue
+            field = self.fields[name]
+            code = "invalid_choice" if isinstance(field, forms.ChoiceField) else NULL_CHARACTERS
+            message = field.error_messages.get(code) or ProhibitNullCharactersValidator.message
+            self.add_error(name, forms.ValidationError(message, code=code))
+        return cleaned_data
+
+
+class BookingForm(WithoutNullCharactersForm):
+    # invalid_choice is set on every choice: Django's own message repeats the value sent, whatever it is.
     service = forms.ModelChoiceField(
         queryset=Service.objects.none(),
         label="Which service?",
         empty_label=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the service"},
+        error_messages={"required": "Select the service", "invalid_choice": "Select the service"},
     )
     kind = forms.ChoiceField(
         label="What do you need?",
         choices=BookingKind.choices,
         widget=forms.RadioSelect,
         help_text="A reassessment looks again at the points rated red in your last assessment.",
-        error_messages={"required": "Select an assessment or a reassessment"},
+        error_messages={
+            "required": "Select an assessment or a reassessment",
+            "invalid_choice": "Select an assessment or a reassessment",
+        },
     )
     phase = forms.ChoiceField(
         label="Which phase is the service in?",
         choices=Phase.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the phase"},
+        error_messages={"required": "Select the phase", "invalid_choice": "Select the phase"},
     )
     preferred_dates = forms.CharField(
         label="When would suit your team? (optional)",
@@ -41,12 +96,14 @@ class BookingForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={NULL_CHARACTERS: "Your preferred dates must not contain null characters"},
     )
     notes = forms.CharField(
         label="Anything else we should know? (optional)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={NULL_CHARACTERS: "Your notes must not contain null characters"},
     )
 
     def __init__(self, *args, services, **kwargs):

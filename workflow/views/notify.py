@@ -55,7 +55,9 @@ def callback(request):
         return response
     try:
         receipt = json.loads(request.body)
-    except ValueError:
+    # json recurses once per nesting level, so a body nested about a thousand deep (valid JSON or not) raises
+    # RecursionError rather than a ValueError; no receipt is nested at all.
+    except (ValueError, RecursionError):
         return JsonResponse({"result": "error", "message": "The body is not JSON"}, status=400)
     if not isinstance(receipt, dict) or not isinstance(receipt.get("status"), str):
         return JsonResponse({"result": "error", "message": "Expected a JSON object with a status"}, status=400)
