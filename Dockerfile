@@ -1,6 +1,6 @@
 # Service assessment reports: one image that serves the web app with gunicorn.
 #   docker build -t service-assessment-reports .
-#   docker run -p 8000:8000 -e SECRET_KEY=... -e ALLOWED_HOSTS=... -e DATABASE_URL=... \
+#   docker run -p 8000:8000 -e SECRET_KEY=... -e ALLOWED_HOSTS=... -e BASE_URL=... -e DATABASE_URL=... \
 #     -e NOTIFY_API_KEY=... -e NOTIFY_CALLBACK_TOKEN=... service-assessment-reports
 # Run migrations with the same image: docker run ... service-assessment-reports python manage.py migrate
 # and the django-q2 worker with: ... python manage.py qcluster
@@ -40,6 +40,7 @@ COPY --from=frontend /build/site/dist ./site/dist
 # one command only; they are not left in the image's environment.
 RUN SECRET_KEY=collectstatic-build-only-not-a-secret \
     ALLOWED_HOSTS=localhost \
+    BASE_URL=https://collectstatic.invalid \
     ALLOW_MISSING_NOTIFY_API_KEY=true \
     python manage.py collectstatic --noinput
 

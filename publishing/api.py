@@ -4,12 +4,21 @@ the API."""
 
 from django.db.models import Q
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 from wagtail.api.conf import APIField
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import (
+    DetailUrlField,
+    PageHtmlUrlField,
+    PageParentField,
+    PageSerializer,
+    get_serializer_class,
+)
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from cms.models import GuidancePage
+from cms.public_address import absolute_url, page_url, rebased
 from workflow.models import ReportPage
 
 from . import selectors
@@ -86,10 +95,58 @@ def refuse_hostile_query(request) -> None:
             del query["search"]
 
 
+# Wagtail builds the API's absolute URLs from WAGTAILAPI_BASE_URL or the Site the request came in on; ours come
+# from BASE_URL, like every other public link, whatever host name the request used.
+
+
+class PublicHtmlUrlField(PageHtmlUrlField):
+    def to_representation(self, page):
+        return page_url(page)
+
+
+class PublicDetailUrlField(DetailUrlField):
+    def get_attribute(self, instance):
+        path = self.context["router"].get_object_detail_urlpath(type(instance), instance.pk)
+        if not path:
+            raise SkipField
+        return absolute_url(path)
+
+
+class PublicRelatedPageField(PageParentField):
+    """A related page (parent, alias_of) as Wagtail shows it, with its URLs from BASE_URL."""
+
+    def to_representation(self, value):
+        serializer_class = get_serializer_class(
+            value.__class__,
+            ["id", "type", "detail_url", "html_url", "title"],
+            meta_fields=["type", "detail_url", "html_url"],
+            base=PublicPageSerializer,
+        )
+        return serializer_class(context=self.context).to_representation(value)
+
+
+class PublicAliasOfField(PublicRelatedPageField):
+    def get_attribute(self, instance):
+        return instance.alias_of
+
+
+class PublicPageSerializer(PageSerializer):
+    detail_url = PublicDetailUrlField(read_only=True)
+    html_url = PublicHtmlUrlField(read_only=True)
+    parent = PublicRelatedPageField(read_only=True)
+    alias_of = PublicAliasOfField(read_only=True)
+
+
 class PublicPagesAPIViewSet(PagesAPIViewSet):
     """Only live, public guidance pages and published reports; nothing else, and nothing to write."""
 
     http_method_names = ["get", "head", "options"]
+    base_serializer_class = PublicPageSerializer
+
+    def find_view(self, request):
+        response = super().find_view(request)
+        response["Location"] = rebased(response["Location"])
+        return response
 
     @classmethod
     def get_body_fields(cls, model):

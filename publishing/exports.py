@@ -8,6 +8,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 
+from cms.public_address import page_url
 from cms.spreadsheets import spreadsheet_cell
 
 from . import selectors
@@ -45,7 +46,7 @@ def _common(report, request) -> dict:
         "assessment_date": assessment.date.isoformat(),
         "published_date": report.first_published_at.date().isoformat() if report.first_published_at else "",
         "overall_rating": report.overall_rating,
-        "url": report.get_full_url(request),
+        "url": page_url(report),
     }
 
 

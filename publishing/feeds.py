@@ -3,7 +3,10 @@
 import re
 
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+
+from cms.public_address import absolute_url, page_url
 
 from . import selectors
 
@@ -20,9 +23,15 @@ class PublishedReportsFeed(Feed):
     feed_type = Atom1Feed
     title = "Service assessment reports"
     subtitle = "Reports of GOV.UK Service Standard assessments, newest published first."
-    link = "/reports/"
-    feed_url = "/reports/feed/"
     items_count = 50
+
+    # Absolute, so that Django's Feed does not put the request's host in front: the feed is cached and read
+    # elsewhere, and its links must name the public address (BASE_URL).
+    def link(self):
+        return absolute_url("/reports/")
+
+    def feed_url(self):
+        return absolute_url(reverse("reports_feed"))
 
     def items(self):
         return selectors.published_reports().order_by("-first_published_at", "-pk")[: self.items_count]
@@ -38,7 +47,7 @@ class PublishedReportsFeed(Feed):
         )
 
     def item_link(self, item):
-        return item.get_url()
+        return page_url(item)
 
     def item_guid(self, item):
         return f"urn:uuid:{item.translation_key}"

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import path, re_path
+from django.urls import path, re_path, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail import views as wagtail_views
 from wagtail.contrib.sitemaps.views import sitemap
+
+from cms.public_address import absolute_url
 
 from . import exports
 from .api import api_router
@@ -18,7 +20,7 @@ from .views import serve_report
 
 @require_safe
 def robots_txt(request):
-    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
+    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {absolute_url(reverse('sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

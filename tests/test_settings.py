@@ -106,6 +106,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_its_public_address():
+    values = {key: value for key, value in PRODUCTION_VALUES.items() if key != "BASE_URL"}
+    result = manage("check", **values)
+    assert result.returncode != 0
+    assert "BASE_URL must be set" in result.stderr
+
+
 def test_production_refuses_to_start_without_allowed_hosts():
     values = {key: value for key, value in PRODUCTION_VALUES.items() if key != "ALLOWED_HOSTS"}
     result = manage("check", **values)

@@ -1,11 +1,21 @@
 """Local development: `make run`. Never used in production."""
 
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
 from .base import env, local_notify_template_ids
 
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "local-development-only-not-a-secret")  # noqa: S105
+# `make run` serves on 127.0.0.1:$PORT and exports PORT to every step (migrate, which sets the Wagtail Site from
+# BASE_URL, included), so links in emails, the Site, the sitemap and the feed all name the port actually served.
+PORT = env("PORT", "8000")
+BASE_URL = env("BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+WAGTAILADMIN_BASE_URL = BASE_URL
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# A BASE_URL set to another name of this machine must be answered, or every link in an email is a 400.
+if urlsplit(BASE_URL).hostname not in {*ALLOWED_HOSTS, "::1"}:
+    ALLOWED_HOSTS.append(urlsplit(BASE_URL).hostname)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

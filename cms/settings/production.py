@@ -12,6 +12,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this service answers to.")
+# Every link in every email, the sitemap, the feed and the API are built from it (cms.public_address).
+if not env("BASE_URL"):
+    raise ImproperlyConfigured("BASE_URL must be set to the service's public address, like https://example.gov.uk.")
 if not NOTIFY_API_KEY and not env_bool("ALLOW_MISSING_NOTIFY_API_KEY"):
     raise ImproperlyConfigured("NOTIFY_API_KEY must be set: every email of the service goes through Notify.")
 # Without it the delivery-receipt callback refuses every receipt, and failed deliveries go unseen.
