@@ -389,6 +389,7 @@ def main() -> None:
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-only-" + uuid.uuid4().hex,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "BASE_URL": "http://127.0.0.1",
         "ALLOW_MISSING_NOTIFY_API_KEY": "1",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",

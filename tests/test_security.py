@@ -342,6 +342,7 @@ def production_settings(monkeypatch):
     """cms.settings.production as a module, without making it Django's settings."""
     monkeypatch.setenv("SECRET_KEY", "a" * 20 + "-not-used-to-sign-anything-" + "b" * 20)
     monkeypatch.setenv("ALLOWED_HOSTS", "reports.example.gov.uk")
+    monkeypatch.setenv("BASE_URL", "https://reports.example.gov.uk")
     monkeypatch.setenv("NOTIFY_API_KEY", "unused")
     monkeypatch.setenv("NOTIFY_CALLBACK_TOKEN", "unused")
     monkeypatch.setenv("TRUSTED_PROXY_COUNT", "1")

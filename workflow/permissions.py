@@ -96,7 +96,6 @@ def can_give_overall_rating(user, report) -> bool:
 # People. The service assessment team gives and takes the roles of the process; only a superuser makes staff,
 # superusers or members of either central team, so neither team can grant itself the other's powers.
 PROCESS_ROLES = (roles.ASSESSORS, roles.DELIVERY_TEAM_MEMBERS)
-CENTRAL_TEAMS = (roles.SERVICE_ASSESSMENT_TEAM, roles.SERVICE_ASSESSMENT_PLUS_TEAM)
 
 
 def may_manage_people(user) -> bool:
@@ -110,14 +109,24 @@ def manageable_people(user, people):
         return people
     if not may_manage_people(user):
         return people.none()
+    # Anyone holding more than the process roles (another group, a permission of their own) is an
+    # administrator's to manage: editing them would be a way to reach what they hold.
     return (
         people.exclude(is_superuser=True)
         .exclude(is_staff=True)
-        .exclude(groups__name__in=CENTRAL_TEAMS)
+        .exclude(pk__in=people.model.groups.through.objects.exclude(group__name__in=PROCESS_ROLES).values("user_id"))
+        .exclude(pk__in=people.model.user_permissions.through.objects.values("user_id"))
         .exclude(pk=user.pk)
-        .distinct()
     )
 
 
 def may_manage_person(user, person) -> bool:
     return manageable_people(user, type(person)._default_manager.filter(pk=person.pk)).exists()
+
+
+def seatable_people(user, people, role: str):
+    """Who `user` may seat on a panel (role: Assessors) or a service's delivery team (Delivery team members):
+    people who hold that role and, for anyone but a superuser, people they manage, so never themselves or a
+    member of either central team."""
+    holders = people.filter(groups__name=role, is_active=True)
+    return holders if user.is_superuser else manageable_people(user, holders)

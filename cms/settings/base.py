@@ -198,6 +198,9 @@ WAGTAIL_SITE_NAME = "Service assessment reports"
 # A person's email address is where their sign-in links go: it is changed by the service assessment team in the
 # people admin (workflow.admin.people), not by the person in their account settings, which keep their name.
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# Every email goes through GOV.UK Notify, and Django's password-reset email would not: staff who forget their
+# password ask for a sign-in link at /sign-in/link/ instead.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -1,7 +1,7 @@
 """People in the Wagtail admin. Superusers keep Wagtail's own user admin, whole. The service assessment team
 (`workflow.manage_people`, not Django's `auth.add_user` / `auth.change_user`) gets the same pages with forms that
-hold only what it may change: a person's name, email address, whether they can sign in, and the roles of the
-process (workflow.permissions.PROCESS_ROLES). Fields the page does not show are never read, so posting
+hold only what it may change: a person's name, whether they can sign in, and the roles of the process (and the
+email address of someone it invites) (workflow.permissions.PROCESS_ROLES). Fields the page does not show are never read, so posting
 `is_superuser`, `groups`, a password or anything else changes nothing.
 
 Everything of Wagtail's that checks `auth.change_user` directly (bulk actions, API tokens, the Django admin) stays
@@ -64,7 +64,9 @@ class PeoplePermissionPolicy(ModelPermissionPolicy):
         )
 
 
-class PersonForm(forms.ModelForm):
+class InviteForm(forms.ModelForm):
+    """Someone new. No password: they sign in with a link emailed to them."""
+
     roles = forms.MultipleChoiceField(
         choices=ROLE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple, help_text=ROLE_HELP
     )
@@ -75,7 +77,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name", "email"):
+        for name in self._meta.fields:
             self.fields[name].required = True
         if self.instance.pk:
             self.initial["roles"] = list(
@@ -84,30 +86,37 @@ class PersonForm(forms.ModelForm):
 
     def clean_email(self):
         address = self.cleaned_data["email"]
-        if email_in_use(address, excluding=self.instance if self.instance.pk else None):
-            raise forms.ValidationError(
-                f"There is already {'another' if self.instance.pk else 'an'} account with this email address"
-            )
+        if email_in_use(address):
+            raise forms.ValidationError("There is already an account with this email address")
         return address
 
 
-class InviteForm(PersonForm):
-    """Someone new. No password: they sign in with a link emailed to them."""
+class EditPersonForm(InviteForm):
+    """The email address is shown, never changed here: it is where the person's sign-in links go, so whoever could
+    change it could sign in as them. An administrator corrects it."""
 
-
-class EditPersonForm(PersonForm):
+    email = forms.EmailField(
+        label="Email address",
+        disabled=True,
+        required=False,
+        help_text="Only an administrator can change an email address: sign-in links are sent to it.",
+    )
     is_active = forms.BooleanField(
         label="Can sign in",
         required=False,
         help_text="Untick to deactivate the account: the person can no longer sign in. Nothing they did is lost.",
     )
 
+    class Meta(InviteForm.Meta):
+        fields = ["first_name", "last_name"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("email", self.instance.email)
         self.initial.setdefault("is_active", self.instance.is_active)
 
-    class Meta(PersonForm.Meta):
-        fields = ["first_name", "last_name", "email"]
+    def clean_email(self):
+        return self.instance.email
 
 
 class _LimitedForTeam:
@@ -160,6 +169,9 @@ class PeopleCreateView(_LimitedForTeam, wagtail_users.CreateView):
     def get_page_title(self):
         return "Invite someone" if self.for_team else super().get_page_title()
 
+    def get_page_subtitle(self):
+        return "Invite someone" if self.for_team else super().get_page_subtitle()
+
     def save_instance(self):
         if not self.for_team:
             return super().save_instance()
@@ -206,7 +218,6 @@ class PeopleEditView(_OnlyTheirPeople, _LimitedForTeam, wagtail_users.EditView):
             person=person,
             first_name=data["first_name"],
             last_name=data["last_name"],
-            email=data["email"],
             is_active=data["is_active"],
             roles=data["roles"],
         )

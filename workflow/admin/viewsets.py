@@ -9,10 +9,12 @@ from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from workflow import permissions, roles
 from workflow.models import Assessment, DeliveryTeamMember, Department, PanelMember, ReportAction, Service
 
 
@@ -111,12 +113,48 @@ class AssessmentViewSet(WorkflowModelViewSet):
         ]
 
 
+class SeatForm(WagtailAdminModelForm):
+    """A seat on a panel or a delivery team, for someone who holds the role it needs; the service assessment team
+    seats only people it manages (workflow.permissions.seatable_people), never itself or a central team member."""
+
+    seat_role: str
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = permissions.seatable_people(
+            self.for_user, self.fields["user"].queryset, self.seat_role
+        ).order_by("first_name", "last_name", "username")
+        self.fields[
+            "user"
+        ].help_text = f"People in the “{self.seat_role}” role. Give someone the role under Settings > Users."
+
+
+class PanelSeatForm(SeatForm):
+    seat_role = roles.ASSESSORS
+
+    class Meta:
+        model = PanelMember
+        fields = ["assessment", "user", "role"]
+
+
+class DeliveryTeamSeatForm(SeatForm):
+    seat_role = roles.DELIVERY_TEAM_MEMBERS
+
+    class Meta:
+        model = DeliveryTeamMember
+        fields = ["service", "user", "role"]
+
+
 class PanelMemberViewSet(WorkflowModelViewSet):
     model = PanelMember
     name = "panel_members"
     icon = "group"
     menu_label = "Panels"
     form_fields = ["assessment", "user", "role"]
+
+    def get_form_class(self, for_update=False):
+        return PanelSeatForm
+
     list_display = ["user", "role", "assessment"]
     list_filter = ["role"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "assessment__service__name"]
@@ -129,6 +167,10 @@ class DeliveryTeamMemberViewSet(WorkflowModelViewSet):
     icon = "user"
     menu_label = "Delivery teams"
     form_fields = ["service", "user", "role"]
+
+    def get_form_class(self, for_update=False):
+        return DeliveryTeamSeatForm
+
     list_display = ["user", "role", "service"]
     list_filter = ["role"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "service__name"]

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from simple_history.models import HistoricalRecords
 
 from workflow import permissions
@@ -23,16 +23,12 @@ class PersonRefused(Exception):
     """The change cannot be made; the message says why in plain words."""
 
 
-def email_in_use(address: str, *, excluding=None) -> bool:
+def email_in_use(address: str) -> bool:
     """An email address is one person's: it is where their sign-in links go. A new person's address is their
     username too."""
-    others = get_user_model()._default_manager.all()
-    if excluding is not None:
-        others = others.exclude(pk=excluding.pk)
+    people = get_user_model()._default_manager.all()
     address = address.strip()
-    return others.filter(email__iexact=address).exists() or (
-        excluding is None and others.filter(username__iexact=address).exists()
-    )
+    return people.filter(email__iexact=address).exists() or people.filter(username__iexact=address).exists()
 
 
 def person_invite(*, by, email: str, first_name: str, last_name: str, roles: list[str]):
@@ -52,16 +48,14 @@ def person_invite(*, by, email: str, first_name: str, last_name: str, roles: lis
     return person
 
 
-def person_update(*, by, person, first_name: str, last_name: str, email: str, is_active: bool, roles: list[str]):
-    """Name, email address, whether they can sign in, and their process roles: nothing else."""
+def person_update(*, by, person, first_name: str, last_name: str, is_active: bool, roles: list[str]):
+    """Name, whether they can sign in, and their process roles: nothing else. Not the email address: sign-in links
+    go to it, so changing it would be signing in as them."""
     if not permissions.may_manage_person(by, person):
         raise PermissionDenied
-    address = email.strip()
-    if email_in_use(address, excluding=person):
-        raise PersonRefused("There is already another account with this email address")
     with transaction.atomic():
-        person.first_name, person.last_name, person.email, person.is_active = first_name, last_name, address, is_active
-        person.save(update_fields=["first_name", "last_name", "email", "is_active"])
+        person.first_name, person.last_name, person.is_active = first_name, last_name, is_active
+        person.save(update_fields=["first_name", "last_name", "is_active"])
         _set_process_roles(person, roles)
     return person
 
@@ -152,8 +146,15 @@ def _record_groups(sender, instance, action, reverse, model, pk_set, **kwargs):
             _record(instance, group.name, not added, added)
 
 
+def _record_group_deleted(sender, instance, **kwargs):
+    # Deleting a group takes it from its members without any m2m signal.
+    for person in instance.user_set.all():
+        _record(person, instance.name, True, False)
+
+
 def connect_recording() -> None:
     User = get_user_model()
+    pre_delete.connect(_record_group_deleted, sender=Group, dispatch_uid="workflow.people.group_deleted")
     pre_save.connect(_flags_before_save, sender=User, dispatch_uid="workflow.people.flags_before")
     post_save.connect(_record_flags, sender=User, dispatch_uid="workflow.people.flags_after")
     m2m_changed.connect(_record_groups, sender=User.groups.through, dispatch_uid="workflow.people.groups")
