@@ -1,8 +1,8 @@
 """People in the Wagtail admin. Superusers keep Wagtail's own user admin, whole. The service assessment team
 (`workflow.manage_people`, not Django's `auth.add_user` / `auth.change_user`) gets the same pages with forms that
-hold only what it may change: a person's name, whether they can sign in, and the roles of the process (and the
-email address of someone it invites) (workflow.permissions.PROCESS_ROLES). Fields the page does not show are never read, so posting
-`is_superuser`, `groups`, a password or anything else changes nothing.
+hold only what it may change: a person's name, whether they can sign in, and the roles of the process
+(workflow.permissions.PROCESS_ROLES); an email address only as it invites someone. Fields the page does not show
+are never read, so posting `is_superuser`, `groups`, a password or anything else changes nothing.
 
 Everything of Wagtail's that checks `auth.change_user` directly (bulk actions, API tokens, the Django admin) stays
 closed to the team, because the team does not hold it."""
