@@ -14,7 +14,7 @@ from publishing.models import ReportIndexPage
 from workflow.models import BookingRequest, ReportPage
 from workflow.services.reports import report_create
 
-from .cast import make_cast
+from .cast import make_cast, report_in
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +320,40 @@ def test_the_booking_form_still_takes_a_clean_request(team_member):
     response = ask(client, service=str(service.pk), notes="Ready in March.")
     assert response.status_code == 302
     assert BookingRequest.objects.get().notes == "Ready in March."
+
+
+# --- and in every other form of the service (workflow.forms.base) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "path", "fields"),
+    [
+        ("product_manager", "shared", "/team/reports/{id}/challenge/", {"reasons": f"Point 6{NUL} is wrong"}),
+        ("team", "submitted", "/assessment-team/reports/{id}/return/", {"comment": f"Fix{NUL} point 3"}),
+        ("lead", "draft", "/assessor/reports/{id}/points/1/", {"rating": "green", "done_well": f"Good{NUL} work"}),
+        ("lead", "draft", "/assessor/reports/{id}/points/1/", {"rating": f"gr{NUL}een", "done_well": "Good work"}),
+        ("lead", "draft", "/assessor/reports/{id}/about/", {"service_description": f"A{NUL}B"}),
+        (None, None, "/sign-in/link/", {"email": f"pat{NUL}@example.gov.uk"}),
+    ],
+)
+def test_no_form_echoes_a_nul_and_each_says_why_it_refused(who, status, path, fields):
+    cast = make_cast()
+    if status:
+        from workflow.models import ReportStatus
+
+        report = report_in(ReportStatus(status), cast)
+        fields = {"version": str(report.version), **fields}
+        if "points" in path:
+            fields["version"] = str(report.ratings.get(number=1).version)
+        path = path.format(id=report.pk)
+    client = signed_in(getattr(cast, who)) if who else Client()
+    before = ReportPage.objects.values_list("status", "version").first()
+
+    response = client.post(path, fields)
+
+    assert response.status_code == 200
+    html = response.text
+    assert NUL not in html and "&#x0;" not in html.lower()
+    assert ERRORS.search(html), "no error summary saying why"
+    assert "%(value)s" not in html
+    assert ReportPage.objects.values_list("status", "version").first() == before

@@ -6,6 +6,8 @@ from django.utils.html import escape
 
 from workflow.models import Rating, ReportFormHelpTexts
 
+from .base import WithoutNullCharactersForm
+
 TEXT_LIMIT = 10_000
 ACTION_LIMIT = 2_000
 # The largest value every supported database stores in a positive integer column: a bigger "version"
@@ -50,7 +52,7 @@ class RadioSelectWithHints(forms.RadioSelect):
         return option
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(WithoutNullCharactersForm):
     """A form for a row edited by several people: it carries the version the person started from."""
 
     version = forms.IntegerField(
@@ -125,7 +127,7 @@ class PointForm(HelpTextsFromSettings, VersionedForm):
     to_improve = text_field("What the team needs to improve", required=False)
 
 
-class ActionForm(HelpTextsFromSettings, forms.Form):
+class ActionForm(HelpTextsFromSettings, WithoutNullCharactersForm):
     help_texts = {"description": "action"}
 
     description = text_field(

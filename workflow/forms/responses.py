@@ -6,6 +6,8 @@ Each only collects and validates the text; the transition services decide whethe
 
 from django import forms
 
+from .base import WithoutNullCharactersForm
+
 MAX_LENGTH = 5000
 
 
@@ -23,7 +25,7 @@ def _text(*, label: str, help_text: str, required: str, what: str) -> forms.Char
     )
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(WithoutNullCharactersForm):
     reasons = _text(
         label="Why are you challenging the report?",
         help_text=(
@@ -35,7 +37,7 @@ class ChallengeForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(WithoutNullCharactersForm):
     comment = _text(
         label="What does the panel need to change?",
         help_text="The panel sees this comment in the report's history.",
@@ -44,7 +46,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class ResolveChallengeForm(forms.Form):
+class ResolveChallengeForm(WithoutNullCharactersForm):
     agreed_changes = _text(
         label="What changes did the panel and the team agree?",
         help_text="The report goes back to the service assessment team to check and share again.",

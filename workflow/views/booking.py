@@ -5,64 +5,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.validators import ProhibitNullCharactersValidator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from workflow import permissions
+from workflow.forms.base import NULL_CHARACTERS, WithoutNullCharactersForm
 from workflow.models import BookingKind, BookingRequest, Phase, Service
 from workflow.services.booking import BookingRefused, booking_request
-
-NUL = "\x00"
-NULL_CHARACTERS = "null_characters_not_allowed"  # the code of Django's ProhibitNullCharactersValidator
-
-
-class WithoutNullCharactersForm(forms.Form):
-    """Refuses any field sent with a NUL character, without ever showing the NUL back.
-
-    Django's own check rejects NUL in text, but the form then re-renders the text as sent, NUL and all, and a
-    choice sent with a NUL is echoed in Django's "Select a valid choice. … is not one of the available choices".
-    So the NULs are taken out of the data before any field sees it: typed text comes back without them, under
-    the field's "null_characters_not_allowed" message; a choice (nobody types one) comes back unselected, under
-    the field's own "required" or "invalid_choice" message."""
-
-    def __init__(self, data=None, *args, **kwargs):
-        self.fields_sent_with_nul: set[str] = set()
-        super().__init__(data, *args, **kwargs)
-        if self.is_bound:
-            self.data = self._without_nul(self.data)
-
-    def _without_nul(self, data):
-        data = data.copy()
-        for name, field in self.fields.items():
-            key = self.add_prefix(name)
-            if key not in data:
-                continue
-            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
-            if not any(isinstance(value, str) and NUL in value for value in values):
-                continue
-            self.fields_sent_with_nul.add(name)
-            if isinstance(field, forms.ChoiceField):  # model choices too
-                del data[key]
-                continue
-            cleaned = [value.replace(NUL, "") if isinstance(value, str) else value for value in values]
-            if hasattr(data, "setlist"):
-                data.setlist(key, cleaned)
-            else:
-                data[key] = cleaned[-1]
-        return data
-
-    def clean(self):
-        cleaned_data = super().clean()
-        for name in sorted(self.fields_sent_with_nul):
-            if name in self.errors:  # a choice taken away is already reported as missing
-                continue
-            field = self.fields[name]
-            code = "invalid_choice" if isinstance(field, forms.ChoiceField) else NULL_CHARACTERS
-            message = field.error_messages.get(code) or ProhibitNullCharactersValidator.message
-            self.add_error(name, forms.ValidationError(message, code=code))
-        return cleaned_data
 
 
 class BookingForm(WithoutNullCharactersForm):

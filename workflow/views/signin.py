@@ -26,10 +26,11 @@ from sesame.backends import ModelBackend as SesameBackend
 from sesame.utils import get_token
 
 from workflow import emails
+from workflow.forms.base import WithoutNullCharactersForm
 from workflow.notify import outbox
 
 
-class SignInLinkForm(forms.Form):
+class SignInLinkForm(WithoutNullCharactersForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,

@@ -1,0 +1,61 @@
+"""What every form of the service does with what people post, whichever page it is on."""
+
+from django import forms
+
+NUL = "\x00"
+NULL_CHARACTERS = "null_characters_not_allowed"  # the code of Django's ProhibitNullCharactersValidator
+# A NUL comes from a pasted control character nobody can see, so the message says what to do about it.
+CHOICE_MESSAGE = "Select one of the options"
+NULL_CHARACTERS_MESSAGE = "Your answer must not contain null characters: type it again rather than pasting it"
+
+
+class WithoutNullCharactersForm(forms.Form):
+    """Refuses any field sent with a NUL character, without ever showing the NUL back.
+
+    Django's own check rejects NUL in text, but the form then re-renders the text as sent, NUL and all, and a
+    choice sent with a NUL is echoed in Django's "Select a valid choice. … is not one of the available choices".
+    So the NULs are taken out of the data before any field sees it: typed text comes back without them, under
+    the field's "null_characters_not_allowed" message; a choice (nobody types one) comes back unselected, under
+    the field's own "required" or "invalid_choice" message."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.fields_sent_with_nul: set[str] = set()
+        super().__init__(data, *args, **kwargs)
+        if self.is_bound:
+            self.data = self._without_nul(self.data)
+
+    def _without_nul(self, data):
+        data = data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key not in data:
+                continue
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            if not any(isinstance(value, str) and NUL in value for value in values):
+                continue
+            self.fields_sent_with_nul.add(name)
+            if isinstance(field, forms.ChoiceField):  # model choices too
+                del data[key]
+                continue
+            cleaned = [value.replace(NUL, "") if isinstance(value, str) else value for value in values]
+            if hasattr(data, "setlist"):
+                data.setlist(key, cleaned)
+            else:
+                data[key] = cleaned[-1]
+        return data
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in sorted(self.fields_sent_with_nul):
+            if name in self.errors:  # a choice taken away is already reported as missing
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                code, message = "invalid_choice", field.error_messages.get("invalid_choice", "")
+                # Django's own message names the value sent, which is the very thing not to show.
+                if "%(" in message:
+                    message = CHOICE_MESSAGE
+            else:
+                code, message = NULL_CHARACTERS, field.error_messages.get(NULL_CHARACTERS) or NULL_CHARACTERS_MESSAGE
+            self.add_error(name, forms.ValidationError(message, code=code))
+        return cleaned_data
