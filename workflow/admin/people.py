@@ -107,6 +107,8 @@ class EditPersonForm(InviteForm):
         help_text="Untick to deactivate the account: the person can no longer sign in. Nothing they did is lost.",
     )
 
+    field_order = ["first_name", "last_name", "email", "is_active", "roles"]
+
     class Meta(InviteForm.Meta):
         fields = ["first_name", "last_name"]
 
@@ -170,7 +172,8 @@ class PeopleCreateView(_LimitedForTeam, wagtail_users.CreateView):
         return "Invite someone" if self.for_team else super().get_page_title()
 
     def get_page_subtitle(self):
-        return "Invite someone" if self.for_team else super().get_page_subtitle()
+        # The header shows the title alone, not "Invite someone: User".
+        return "" if self.for_team else super().get_page_subtitle()
 
     def save_instance(self):
         if not self.for_team:
