@@ -37,12 +37,12 @@ class PublishedReportsFeed(Feed):
         return selectors.published_reports().order_by("-first_published_at", "-pk")[: self.items_count]
 
     def item_title(self, item):
-        return xml_text(f"{item.title}: {item.assessment.stage_label} assessment, {item.assessment.date:%-d %B %Y}")
+        return xml_text(f"{item.title}: {item.assessment.stage_name}, {item.assessment.date:%-d %B %Y}")
 
     def item_description(self, item):
         result = item.get_overall_rating_display() or "Not rated"
         return xml_text(
-            f"The report for the {item.title} {item.assessment.stage_label.lower()} assessment on "
+            f"The report for the {item.title} {item.assessment.stage_name.lower()} on "
             f"{item.assessment.date:%-d %B %Y}. Result: {result}. From {item.assessment.service.department}."
         )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from workflow.models import PointRating, ReportAction, ReportPage, ReportStatus
+from workflow.models import Assessment, PointRating, ReportAction, ReportPage, ReportStatus
 from workflow.models.choices import Phase, Rating
 
 REASSESSMENT_SUFFIX = "_reassessment"
@@ -105,6 +105,7 @@ def reports_index_url(report: ReportPage, request=None) -> str:
 class PreviousReport:
     url: str
     stage_label: str
+    stage_name: str
     date: object
     overall_rating: str
 
@@ -127,11 +128,11 @@ def previous_reports(report: ReportPage, request=None) -> list[PreviousReport]:
         )
     )
     base = reports_index_url(report, request)
-    phases = dict(Phase.choices)
     return [
         PreviousReport(
             url=f"{base}{slug}/",
-            stage_label=phases.get(phase, phase) + (" reassessment" if reassessment_of else ""),
+            stage_label=Assessment.label_stage(phase, reassessment=bool(reassessment_of)),
+            stage_name=Assessment.name_stage(phase, reassessment=bool(reassessment_of)),
             date=date,
             overall_rating=rating,
         )

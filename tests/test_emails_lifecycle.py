@@ -47,7 +47,7 @@ def test_submitting_tells_the_service_assessment_team(fake_notify, django_captur
     email = only(fake_notify, kinds.REPORT_SUBMITTED)
     assert_complete(email, kinds.REPORT_SUBMITTED)
     assert email["personalisation"]["service_name"] == cast.assessment.service.name
-    assert email["personalisation"]["stage"] == "Alpha"
+    assert email["personalisation"]["stage"] == "Alpha assessment"
     assert email["personalisation"]["assessment_date"] == "1 October 2026"
     assert email["personalisation"]["lead_assessor"] == cast.lead.get_full_name()
     assert email["personalisation"]["report_link"] == "http://testserver" + reverse(

@@ -170,7 +170,7 @@ def test_the_report_page_reads_like_a_govuk_report(client, three):
     assert response.status_code == 200
     html = response.text
     assert '<h1 class="govuk-heading-xl">Apply for a licence</h1>' in html
-    assert "The report for the Apply for a licence alpha reassessment assessment on 1 April 2026." in html
+    assert "The report for the Apply for a licence alpha reassessment on 1 April 2026." in html
     assert "Education" in html
     assert "Published:" in html
     assert "Previous assessment reports" in html

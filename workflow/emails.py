@@ -151,7 +151,7 @@ def public_link(report: ReportPage) -> str:
 
 
 def _about(assessment: Assessment, recipient: Recipient) -> dict[str, str]:
-    return {"name": recipient.name, "service_name": assessment.service.name, "stage": assessment.stage_label}
+    return {"name": recipient.name, "service_name": assessment.service.name, "stage": assessment.stage_name}
 
 
 def _person(user) -> str:

@@ -90,11 +90,27 @@ class Assessment(models.Model):
     def is_reassessment(self) -> bool:
         return self.reassessment_of_id is not None
 
+    @staticmethod
+    def label_stage(phase: str, *, reassessment: bool) -> str:
+        """The stage as published reports name it: "Alpha", "Alpha reassessment"."""
+        label = Phase(phase).label if phase in Phase.values else str(phase)
+        return f"{label} reassessment" if reassessment else label
+
+    @staticmethod
+    def name_stage(phase: str, *, reassessment: bool) -> str:
+        """The assessment as a sentence names it: "Alpha assessment", "Alpha reassessment" (never "Alpha
+        reassessment assessment")."""
+        label = Assessment.label_stage(phase, reassessment=reassessment)
+        return label if reassessment else f"{label} assessment"
+
     @property
     def stage_label(self) -> str:
-        """The stage as published reports name it: "Alpha", "Alpha reassessment"."""
-        label = self.get_phase_display()
-        return f"{label} reassessment" if self.is_reassessment else label
+        return self.label_stage(self.phase, reassessment=self.is_reassessment)
+
+    @property
+    def stage_name(self) -> str:
+        """Write "{{ assessment.stage_name }}", not "{{ assessment.stage_label }} assessment"."""
+        return self.name_stage(self.phase, reassessment=self.is_reassessment)
 
     def clean(self):
         earlier = self.reassessment_of
