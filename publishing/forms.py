@@ -1,13 +1,38 @@
 """The reports list's filters: a GET form, so filters and search live in the URL and work without JavaScript."""
 
+import datetime
+
 from django import forms
 
-from workflow.models import Department
+from cms.dates import DateField
 from workflow.models.choices import Rating
 
-from .selectors import ReportFilters, stage_choices
+from .selectors import ReportFilters, department_choices, stage_choices
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+# What the single date box of earlier versions of this page accepted: links and bookmarks made with it still work.
+OLD_LINK_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+
+
+class AssessmentDateField(DateField):
+    """The GOV.UK date input (day, month, year), which also reads the single date of an old link."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            for date_format in OLD_LINK_DATE_FORMATS:
+                try:
+                    return datetime.datetime.strptime(value.strip(), date_format).date()
+                except ValueError:
+                    continue
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        # An old link's single date shows in the three boxes it filtered by.
+        if isinstance(value, str):
+            try:
+                return self.to_python(value) or value
+            except forms.ValidationError:
+                return value
+        return value
 
 
 class ReportFilterForm(forms.Form):
@@ -37,29 +62,22 @@ class ReportFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select a department from the list"},
     )
-    date_from = forms.DateField(
+    date_from = AssessmentDateField(
         label="Assessed on or after",
+        name="The 'assessed on or after' date",
         required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
-        error_messages={"invalid": "Enter a real date, for example 27/3/2026"},
+        help_text="For example, 27 3 2026",
     )
-    date_to = forms.DateField(
+    date_to = AssessmentDateField(
         label="Assessed on or before",
+        name="The 'assessed on or before' date",
         required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
-        error_messages={"invalid": "Enter a real date, for example 27/3/2026"},
+        help_text="For example, 27 3 2026",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [
-            ("", "All departments"),
-            *Department.objects.filter(services__isnull=False).distinct().order_by("name").values_list("slug", "name"),
-        ]
+        self.fields["department"].choices = [("", "All departments"), *department_choices()]
 
     def clean_q(self):
         # SQLite's full-text search (the local database) quotes each word and fails on an unpaired double quote
@@ -70,7 +88,10 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
-            self.add_error("date_to", "The 'on or before' date must be the same as or after the 'on or after' date")
+            self.add_error(
+                "date_to",
+                "The 'assessed on or before' date must be the same as or after the 'assessed on or after' date",
+            )
         return cleaned
 
     def filters(self) -> ReportFilters:

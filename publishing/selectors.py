@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from workflow.models import Assessment, PointRating, ReportAction, ReportPage, ReportStatus
+from workflow.models import Assessment, Department, PointRating, ReportAction, ReportPage, ReportStatus
 from workflow.models.choices import Phase, Rating
 
 REASSESSMENT_SUFFIX = "_reassessment"
@@ -33,6 +33,15 @@ def with_points(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
                 Prefetch("actions", queryset=ReportAction.objects.order_by("created_at", "pk"))
             ),
         )
+    )
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """(slug, name) of each department with a published report, by name: the reports list filters by no other."""
+    return list(
+        Department.objects.filter(pk__in=published_reports().order_by().values("assessment__service__department_id"))
+        .order_by("name")
+        .values_list("slug", "name")
     )
 
 

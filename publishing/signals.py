@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from workflow.models import Department, Service
 
@@ -20,7 +20,17 @@ def clear_now_and_on_commit():
 
 @receiver(page_published)
 @receiver(page_unpublished)
+@receiver(post_page_move)
 def clear_on_publish(sender, **kwargs):
+    # Moving a page changes its address without publishing it: every cached page linking to it (the footer links to
+    # pages the team edits) would otherwise link to where it was.
+    clear_now_and_on_commit()
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def clear_on_privacy_changed(sender, **kwargs):
+    # A page made private leaves every list, and the footer, at once.
     clear_now_and_on_commit()
 
 
