@@ -90,7 +90,7 @@ class DateField(forms.Field):
             raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"{self.name} must be a real date", code="invalid") from None
 
     def prepare_value(self, value):

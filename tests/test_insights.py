@@ -69,8 +69,9 @@ def test_the_admin_page_shows_charts_tables_and_csv(data):
 
     page = client.get("/admin/insights/", query).text
 
-    # A date input shows only ISO dates: any other format leaves the field blank in the browser.
-    assert 'type="date" name="start" value="2026-03-01"' in page
+    # An old link's ISO date fills the day, month and year boxes.
+    assert 'name="start_day" size="2" value="1"' in page and 'name="start_year" size="4" value="2026"' in page
+    assert 'type="date"' not in page
     assert "<svg" in page and 'data-rating="Red" data-count="1"' in page
     assert '<th scope="row">Private beta</th><td>1</td><td>0</td><td>0</td><td>1</td>' in page
     response = client.get("/admin/insights/", {**query, "csv": "points"})

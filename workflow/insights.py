@@ -16,6 +16,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from cms.spreadsheets import spreadsheet_cell
+from cms.templatetags.govuk import rag_colour, tag_hex
 from workflow import deadlines
 from workflow.models import Phase, PointRating, Rating, ReportPage, ReportStatus
 
@@ -136,7 +137,17 @@ def insights(start: datetime.date, end: datetime.date) -> Insights:
 
 # --- charts and CSV --------------------------------------------------------------------------------
 
-COLOURS = {Rating.RED.label: "#d4351c", Rating.AMBER.label: "#f47738", Rating.GREEN.label: "#00703c"}
+
+def _rating_colours(rating: Rating) -> dict:
+    # A rating is drawn as its tag looks on every page: the same GOV.UK tag colour (cms/templatetags/govuk.py).
+    colour = rag_colour(rating)
+    text, fill = tag_hex(colour)
+    return {"tag": colour, "fill": fill, "text": text}
+
+
+COLOURS = {rating.label: _rating_colours(rating) for rating in RATINGS}
+# A count is written inside its segment only where it fits.
+LABEL_MIN_WIDTH = 24
 
 
 def stacked_bars(rows: list[Row], *, width: int = 400, left: int = 220, bar_height: int = 18, gap: int = 8) -> dict:
@@ -148,11 +159,22 @@ def stacked_bars(rows: list[Row], *, width: int = 400, left: int = 220, bar_heig
         segments = []
         for rating, count in row.counts():
             w = width * count / most
-            segments.append((rating, count, round(x, 1), round(w, 1), COLOURS[rating]))
+            segments.append(
+                {
+                    "rating": rating,
+                    "count": count,
+                    "x": round(x, 1),
+                    "width": round(w, 1),
+                    "middle": round(x + w / 2, 1),
+                    "labelled": w >= LABEL_MIN_WIDTH,
+                    **COLOURS[rating],
+                }
+            )
             x += w
         bars.append({"label": row.label, "y": index * (bar_height + gap), "segments": segments, "total": row.total})
     return {
         "bars": bars,
+        "key": [{"rating": label, **colours} for label, colours in COLOURS.items()],
         "bar_height": bar_height,
         "total_x": left + width + 5,
         "svg_width": left + width + 40,

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from cms.dates import AdminDateInput, DateField
 from workflow import roles
 from workflow.models import BookingRequest, BookingStatus, PanelRole
 from workflow.services.booking import BookingRefused, booking_accept, booking_reject, open_amber_actions
@@ -28,9 +29,7 @@ def _assessors():
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")], widget=forms.RadioSelect)
-    date = forms.DateField(
-        required=False, label="Assessment date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = DateField(required=False, label="Assessment date", widget=AdminDateInput)
     reason = forms.CharField(
         required=False,
         label="Reason for rejecting",
@@ -47,8 +46,8 @@ class DecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("decision") == "accept":
-            if not data.get("date"):
-                self.add_error("date", "Enter the assessment date.")
+            if not data.get("date") and "date" not in self.errors:
+                self.add_error("date", self.fields["date"].error_messages["required"])
             if not data.get(f"panel_{PanelRole.LEAD}"):
                 self.add_error(f"panel_{PanelRole.LEAD}", "Choose the lead assessor.")
         if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
@@ -82,6 +81,15 @@ class DecideView(WagtailAdminTemplateMixin, FormView):
 
     def get_page_subtitle(self):
         return str(self.booking)
+
+    def get_breadcrumbs_items(self):
+        # Without its own crumbs the admin's header names the page "Home".
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("bookings:index"), "label": BookingViewSet.menu_label},
+            {"url": reverse("bookings:inspect", args=[self.booking.pk]), "label": str(self.booking)},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -10,14 +10,21 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.dates import AdminDateInput, DateField
 from workflow import insights
 
 TABLES = ("points", "phases", "timings")
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    # Day, month and year boxes, never the browser's date picker; `start=2026-03-01` in an old link still works.
+    start = DateField(label="From", name="Start date", widget=AdminDateInput)
+    end = DateField(label="To", name="End date", widget=AdminDateInput)
+
+    @classmethod
+    def is_asked(cls, query) -> bool:
+        """Whether the query chooses a period, in the boxes' names or an old link's single date."""
+        return any(key == name or key.startswith(f"{name}_") for key in query for name in cls.base_fields)
 
     def clean(self):
         data = super().clean()
@@ -44,11 +51,17 @@ class InsightsView(WagtailAdminTemplateMixin, TemplateView):
         if not may_see_insights(request.user):
             raise PermissionDenied
         start, end = default_period()
-        self.form = PeriodForm(request.GET if "start" in request.GET else None, initial={"start": start, "end": end})
+        self.form = PeriodForm(
+            request.GET if PeriodForm.is_asked(request.GET) else None, initial={"start": start, "end": end}
+        )
         if self.form.is_bound and self.form.is_valid():
             start, end = self.form.cleaned_data["start"], self.form.cleaned_data["end"]
         self.data = insights.insights(start, end)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        # Without its own crumb the admin's header names the page "Home".
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
 
     def get(self, request, *args, **kwargs):
         table = request.GET.get("csv")

@@ -3,7 +3,7 @@
     {% load report_status %}{% status_tag report %}            the status's own words
     {% status_tag report "Waiting for your response" %}        other words, the same colour
 
-The admin's Reports list and the insights charts take their colours from `STATUS_TAG_COLOURS` too."""
+The admin's Reports list takes its colours from `STATUS_TAG_COLOURS` too; ratings have theirs in cms/templatetags/govuk.py."""
 
 from django import template
 from django.utils.html import format_html
@@ -16,7 +16,7 @@ register = template.Library()
 STATUS_TAG_COLOURS = {
     ReportStatus.DRAFT: "grey",
     ReportStatus.SUBMITTED: "purple",
-    ReportStatus.CHECKED: "turquoise",
+    ReportStatus.CHECKED: "teal",
     ReportStatus.SHARED: "blue",
     ReportStatus.CHALLENGED: "orange",
     ReportStatus.ACCEPTED: "green",

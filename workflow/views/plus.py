@@ -31,8 +31,13 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def report_detail(request, report_id: str):
     report = get_report_for(request.user, report_id, may=_may_resolve)
+    can_resolve = any(transition.name == "resolve" for transition in allowed_transitions(report, request.user))
     if request.method == "POST":
         form = ResolveChallengeForm(request.POST)
+        if not can_resolve:
+            # The page has no form to show errors against now (a colleague acted first): the transition says why.
+            perform_transition(request, report, "resolve", comment=request.POST.get("agreed_changes", ""))
+            return redirect("plus:report", report_id=report.pk)
         if form.is_valid():
             if perform_transition(request, report, "resolve", comment=form.cleaned_data["agreed_changes"]):
                 # The report has left this team's queue: back to what is still to do.
@@ -47,9 +52,7 @@ def report_detail(request, report_id: str):
             "report": selectors.with_ratings(report),
             "challenge": selectors.latest_challenge(report),
             "history": selectors.report_history(report),
-            "can_resolve": any(
-                transition.name == "resolve" for transition in allowed_transitions(report, request.user)
-            ),
+            "can_resolve": can_resolve,
             "form": form,
             # This page shows the status itself; shown again after an error, it keeps the one first shown.
             "from_status": shown_status(request, report) if request.method == "POST" else report.status,
