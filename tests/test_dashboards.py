@@ -247,7 +247,10 @@ def test_a_report_to_share_is_overdue_seven_days_after_the_assessment(cast, toda
     (row,) = selectors.assessment_team_worklist(today).to_share
     assert row.deadline.due == d(2026, 10, 8)
     assert row.deadline.overdue is overdue
-    assert selectors.assessment_team_worklist(today).overdue_count == int(overdue)
+    # The cast's own assessment, held the same day and never started, is late by the same rule.
+    worklist = selectors.assessment_team_worklist(today)
+    assert [row.assessment for row in worklist.late_with_panel] == ([cast.assessment] if overdue else [])
+    assert worklist.overdue_count == 2 * int(overdue)
 
 
 @pytest.mark.parametrize("today, overdue", [(d(2027, 1, 6), False), (d(2027, 1, 7), True)])
@@ -269,11 +272,13 @@ def test_the_worklist_page_shows_counts_dates_and_overdue_flags(client, cast):
 
     client.force_login(cast.team)
     page = text(client.get(reverse("assessment_team:dashboard")))
-    for heading in ("To check (1)", "To share (1)", "Waiting for the team's response (1)", "Challenged (0)"):
+    headings = ("To check (1)", "To share (1)", "Waiting for the team's response (1)", "Challenged (0)")
+    # The cast's own assessment (1 October 2026) was never started: late, and still with the panel.
+    for heading in (*headings, "Late, still with the panel (1)"):
         assert heading in page
     assert deadlines.share_due(late.assessment.date).strftime("%-d %B %Y") in page
     assert deadlines.share_due(on_time.assessment.date).strftime("%-d %B %Y") in page
-    assert page.count('govuk-tag--red">Overdue</strong>') == 1
+    assert page.count('govuk-tag--red">Overdue</strong>') == 2
     for report in (late, on_time, shared):
         assert reverse("assessment_team:report", args=[report.pk]) in page
 

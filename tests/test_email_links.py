@@ -207,7 +207,7 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     report = transitions.report_submit(report=report, user=cast.lead)
     follow_new_links()
 
-    daily_job(ASSESSED_ON + datetime.timedelta(days=deadlines.SHARE_WITHIN_DAYS))  # not shared yet
+    daily_job(deadlines.share_missed_from(ASSESSED_ON))  # not shared by its share-by date
 
     report = transitions.report_check(report=report, user=cast.team)
     report = transitions.report_share(report=report, user=cast.team)

@@ -3,7 +3,9 @@
 - A report is shared with the delivery team within 7 days of the assessment.
 - The team has 10 working days from sharing to accept or challenge it; working days exclude weekends
   and England and Wales bank holidays.
-- Amber actions are due 3 calendar months after the report is accepted.
+- Amber actions are due 3 calendar months after the report is accepted; the delivery team is reminded 14 days before.
+- A deadline is met on its own day and missed from the day after (`is_missed`): every page, list and email that
+  calls something late or overdue asks this module.
 """
 
 import datetime
@@ -16,6 +18,7 @@ SHARE_WITHIN_DAYS = 7
 RESPOND_WITHIN_WORKING_DAYS = 10
 AMBER_ACTIONS_WITHIN_MONTHS = 3
 RESPONSE_REMINDER_WORKING_DAYS_BEFORE = 3
+AMBER_ACTIONS_REMINDER_DAYS_BEFORE = 14
 
 
 @lru_cache(maxsize=64)
@@ -46,8 +49,24 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(offset)))
 
 
+def is_missed(due: datetime.date, today: datetime.date) -> bool:
+    # Compared by calendar: on a Saturday a deadline of the Friday before is 0 working days away, yet missed.
+    return due < today
+
+
 def share_due(assessment_date: datetime.date) -> datetime.date:
     return assessment_date + datetime.timedelta(days=SHARE_WITHIN_DAYS)
+
+
+def share_missed_for_assessments_before(today: datetime.date) -> datetime.date:
+    """Assessments held before this date have missed their share-by date on `today`: the same rule as
+    `is_missed(share_due(date), today)`, as a date a query can compare with."""
+    return today - datetime.timedelta(days=SHARE_WITHIN_DAYS)
+
+
+def share_missed_from(assessment_date: datetime.date) -> datetime.date:
+    """The first day the report of this assessment is late, if it is still not shared."""
+    return share_due(assessment_date) + datetime.timedelta(days=1)
 
 
 def response_due(shared_on: datetime.date) -> datetime.date:
@@ -60,3 +79,7 @@ def response_reminder_on(due: datetime.date) -> datetime.date:
 
 def amber_actions_due(accepted_on: datetime.date) -> datetime.date:
     return accepted_on + relativedelta(months=AMBER_ACTIONS_WITHIN_MONTHS)
+
+
+def amber_actions_reminder_on(due: datetime.date) -> datetime.date:
+    return due - datetime.timedelta(days=AMBER_ACTIONS_REMINDER_DAYS_BEFORE)

@@ -7,11 +7,16 @@ passed in, so pages and tests agree on what is overdue without freezing the cloc
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from workflow import deadlines, permissions
 from workflow.models import (
+    Assessment,
+    OutboxEmail,
+    OutboxStatus,
+    PanelMember,
+    PanelRole,
     Rating,
     ReportAction,
     ReportActionStatus,
@@ -28,8 +33,7 @@ class Deadline:
 
     @property
     def overdue(self) -> bool:
-        # Compared by calendar: on a Saturday a deadline of the Friday before is 0 working days away, yet missed.
-        return self.due < self.today
+        return deadlines.is_missed(self.due, self.today)
 
     @property
     def due_today(self) -> bool:
@@ -61,7 +65,22 @@ class ActionRow:
 
     @property
     def overdue(self) -> bool:
-        return self.due is not None and self.due < self.today
+        return self.due is not None and deadlines.is_missed(self.due, self.today)
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """An assessment with its report (None until the lead assessor starts it) and its share-by date while the
+    report is not yet shared."""
+
+    assessment: Assessment
+    report: ReportPage | None
+    deadline: Deadline | None
+
+    @property
+    def lead(self):
+        seats = getattr(self.assessment, "lead_seats", None)
+        return seats[0].user if seats else None
 
 
 @dataclass
@@ -70,10 +89,12 @@ class Worklist:
     to_share: list[ReportRow] = field(default_factory=list)
     awaiting_response: list[ReportRow] = field(default_factory=list)
     challenged: list[ReportRow] = field(default_factory=list)
+    # Late, and the panel still has the report (a draft) or has not started it: nothing else lists these.
+    late_with_panel: list[AssessmentRow] = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
-        rows = [*self.to_check, *self.to_share, *self.awaiting_response]
+        rows = [*self.to_check, *self.to_share, *self.awaiting_response, *self.late_with_panel]
         return sum(1 for row in rows if row.deadline and row.deadline.overdue)
 
 
@@ -108,9 +129,17 @@ SHARE_DEADLINE_RUNS_IN = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStat
 
 def share_deadline(report: ReportPage, *, today: datetime.date | None = None) -> Deadline | None:
     """The service assessment team's deadline to share the report, while it is not yet shared."""
-    if report.status not in SHARE_DEADLINE_RUNS_IN:
+    return assessment_share_deadline(report.assessment, report, today=today)
+
+
+def assessment_share_deadline(
+    assessment: Assessment, report: ReportPage | None, *, today: datetime.date | None = None
+) -> Deadline | None:
+    """The deadline to share the report of an assessment while it is not yet shared, whether or not anyone has
+    started it (`report` None)."""
+    if report is not None and report.status not in SHARE_DEADLINE_RUNS_IN:
         return None
-    return Deadline(due=deadlines.share_due(report.assessment.date), today=_today(today))
+    return Deadline(due=deadlines.share_due(assessment.date), today=_today(today))
 
 
 def reports_for_delivery_team(user, *, today: datetime.date | None = None) -> list[ReportRow]:
@@ -159,6 +188,84 @@ def _action_due(action: ReportAction) -> datetime.date | None:
     return None
 
 
+# --- what is late or waiting: one queryset per rule -------------------------------------------------------
+#
+# Each is the whole rule for one count and its list: the dashboards, "Your actions" on the admin home, the admin
+# lists its links open (workflow.admin.filters) and the daily email all read these, so a count is always the
+# number of rows its list shows.
+
+
+def late_assessments(today: datetime.date | None = None) -> QuerySet[Assessment]:
+    """Assessments past their share-by date whose report is not yet shared: a draft, submitted or checked
+    report, or no report started at all. Oldest first."""
+    today = _today(today)
+    return (
+        Assessment.objects.filter(date__lt=deadlines.share_missed_for_assessments_before(today))
+        .filter(Q(report__isnull=True) | Q(report__status__in=SHARE_DEADLINE_RUNS_IN))
+        .select_related("service__department", "reassessment_of", "report")
+        .prefetch_related(
+            Prefetch(
+                "panel_members",
+                queryset=PanelMember.objects.filter(role=PanelRole.LEAD).select_related("user"),
+                to_attr="lead_seats",
+            )
+        )
+        .order_by("date", "pk")
+    )
+
+
+def reports_to_check() -> QuerySet[ReportPage]:
+    return _reports().filter(status=ReportStatus.SUBMITTED).order_by("assessment__date", "pk")
+
+
+def reports_to_share() -> QuerySet[ReportPage]:
+    return _reports().filter(status=ReportStatus.CHECKED).order_by("assessment__date", "pk")
+
+
+def responses_overdue(today: datetime.date | None = None) -> QuerySet[ReportPage]:
+    """Shared reports whose delivery team has missed its response deadline."""
+    # deadlines.is_missed(response_due, today), as a query.
+    return _reports().filter(status=ReportStatus.SHARED, response_due__lt=_today(today)).order_by("response_due", "pk")
+
+
+def open_challenges() -> QuerySet[ReportPage]:
+    return _reports().filter(status=ReportStatus.CHALLENGED).order_by("assessment__date", "pk")
+
+
+def open_amber_actions() -> QuerySet[ReportAction]:
+    """Amber actions of accepted reports that the delivery team has still to do, with their due date."""
+    return ReportAction.objects.filter(
+        status=ReportActionStatus.OPEN,
+        rating__rating=Rating.AMBER,
+        rating__report__status__in=[ReportStatus.ACCEPTED, ReportStatus.PUBLISHED],
+        due_date__isnull=False,
+    ).select_related("rating__report__assessment__service")
+
+
+def amber_actions_due_soon(today: datetime.date | None = None) -> QuerySet[ReportAction]:
+    """Open amber actions due from today to the day the delivery team's reminder looks ahead to."""
+    today = _today(today)
+    horizon = today + datetime.timedelta(days=deadlines.AMBER_ACTIONS_REMINDER_DAYS_BEFORE)
+    return open_amber_actions().filter(due_date__gte=today, due_date__lte=horizon).order_by("due_date", "pk")
+
+
+def amber_actions_overdue(today: datetime.date | None = None) -> QuerySet[ReportAction]:
+    # deadlines.is_missed(due_date, today), as a query.
+    return open_amber_actions().filter(due_date__lt=_today(today)).order_by("due_date", "pk")
+
+
+def failed_emails() -> QuerySet[OutboxEmail]:
+    """Emails Notify did not deliver, which the team may resend."""
+    return OutboxEmail.objects.filter(status__in=OutboxStatus.resendable()).order_by("-created_at")
+
+
+def assessment_row(assessment: Assessment, *, today: datetime.date | None = None) -> AssessmentRow:
+    report = getattr(assessment, "report", None)  # None until the report is started
+    return AssessmentRow(
+        assessment=assessment, report=report, deadline=assessment_share_deadline(assessment, report, today=today)
+    )
+
+
 def assessment_team_worklist(today: datetime.date | None = None) -> Worklist:
     """What the service assessment team has to do, or is waiting on, oldest assessment first."""
     today = _today(today)
@@ -184,6 +291,9 @@ def assessment_team_worklist(today: datetime.date | None = None) -> Worklist:
             worklist.awaiting_response.append(ReportRow(report=report, deadline=response_deadline(report, today=today)))
         else:
             worklist.challenged.append(ReportRow(report=report, challenge=_latest_challenge(report)))
+    # Submitted and checked ones are late too, and flagged in their own sections above.
+    with_panel = late_assessments(today).filter(Q(report__isnull=True) | Q(report__status=ReportStatus.DRAFT))
+    worklist.late_with_panel = [assessment_row(assessment, today=today) for assessment in with_panel]
     return worklist
 
 

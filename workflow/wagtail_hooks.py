@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -25,6 +27,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from workflow.admin import filters
 from workflow.admin.audit import AuditView, may_see_audit
 from workflow.admin.booking import BookingViewSet
 from workflow.admin.dashboard import YourActionsPanel
@@ -66,6 +69,8 @@ def _error(email: OutboxEmail) -> str:
 
 
 class OutboxIndexView(generic.IndexView):
+    base_filterset_class = filters.filterset_with(filters.EMAIL_PARAM, filters.EMAIL_LISTS, "Your actions")
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.can_resend and self.user_has_permission("resend"):
@@ -252,6 +257,13 @@ class AssessmentsViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_assessment_viewsets():
     return AssessmentsViewSetGroup()
+
+
+@hooks.register("insert_global_admin_css")
+def report_status_tag_colours():
+    # The report status tags' GOV.UK colours (workflow.templatetags.report_status): GOV.UK Frontend's own CSS is
+    # not loaded in the admin. A file, as the admin's content security policy wants.
+    return format_html('<link rel="stylesheet" href="{}">', static("workflow/admin.css"))
 
 
 @hooks.register("construct_homepage_panels")

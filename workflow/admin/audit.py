@@ -1,5 +1,5 @@
 """The audit history in the admin: every recorded change to reports, ratings, actions and assessments, newest
-first, with who made it and what changed (django-simple-history)."""
+first, with who made it and what changed (django-simple-history), a page at a time."""
 
 from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
@@ -7,7 +7,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import history
 
-LIMIT = 200
+PER_PAGE = 100
 
 
 def may_see_audit(user) -> bool:
@@ -24,13 +24,21 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         what = self.request.GET.get("what")
+        what = what if what in history.AUDITED else ""
+        paginator = history.AuditPaginator(history.everything(what=what), PER_PAGE)
+        # get_page: a page number that is not a number, or past the end, shows the first or last page.
+        page = paginator.get_page(self.request.GET.get("p"))
         context.update(
-            rows=history.everything(limit=LIMIT, what=what),
-            limit=LIMIT,
-            what=what if what in history.AUDITED else "",
+            rows=page.object_list,
+            page_obj=page,
+            elided_page_range=paginator.get_elided_page_range(page.number),
+            what=what,
             choices=[(key, label) for key, (label, _) in history.AUDITED.items()],
         )
         return context

@@ -1,11 +1,14 @@
 """Field history from django-simple-history, as rows people can read: who changed what, when, from what to what."""
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass, field
 from itertools import chain
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, QuerySet, Value
+from wagtail.admin.paginator import WagtailPaginator
 
+from cms.text import shorten as text_shorten
 from workflow.models import (
     Assessment,
     DeliveryTeamMember,
@@ -48,12 +51,42 @@ NOISE = frozenset(
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
+UK = zoneinfo.ZoneInfo("Europe/London")
+# A value longer than this is shortened at a word boundary; the whole of it stays in the record.
+SHOWN_CHARACTERS = 300
+
+
+def uk_date_time(moment: datetime.datetime) -> str:
+    """As people read it, in UK time whatever the admin user's own time zone: "1 December 2026, 3:05pm",
+    "2 December 2026, 9am", "midday", "midnight"."""
+    local = moment.astimezone(UK)
+    day = f"{local.day} {local:%B %Y}"
+    if (local.hour, local.minute) == (12, 0):
+        return f"{day}, midday"
+    if (local.hour, local.minute) == (0, 0):
+        return f"{day}, midnight"
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{day}, {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    return text_shorten(text, limit)
+
 
 @dataclass(frozen=True)
 class Change:
     field: str
     old: object
     new: object
+
+    @property
+    def old_shown(self) -> str:
+        return shorten(str(self.old))
+
+    @property
+    def new_shown(self) -> str:
+        return shorten(str(self.new))
 
 
 @dataclass(frozen=True)
@@ -64,6 +97,10 @@ class AuditRow:
     object_label: str
     action: str
     changes: list[Change] = field(default_factory=list)
+
+    @property
+    def when(self) -> str:
+        return uk_date_time(self.at)
 
 
 def _label(model, name: str) -> str:
@@ -80,6 +117,10 @@ def _display(model, name: str, value) -> object:
         choices = {}
     if value in (None, ""):
         return "(blank)"
+    if isinstance(value, datetime.datetime):
+        return uk_date_time(value)
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%B %Y}"
     return choices.get(value, value)
 
 
@@ -96,7 +137,9 @@ def audit_row(record) -> AuditRow:
                 if c.field not in NOISE
             ]
     try:
-        object_label = str(record.instance)
+        # An action's own name is its description cut at 80 characters, mid-word.
+        description = getattr(record, "description", None) if model is ReportAction else None
+        object_label = shorten(description, 120) if description else str(record.instance)
     except Exception:
         object_label = f"{model._meta.verbose_name} {record.id}"
     return AuditRow(
@@ -154,13 +197,58 @@ AUDITED = {
 }
 
 
-def everything(limit: int = 200, what: str | None = None) -> list[AuditRow]:
-    """The latest changes to reports, ratings, actions, assessments, panels, delivery teams and people's roles,
-    or to one of them (`what`)."""
-    chosen = [AUDITED[what]] if what in AUDITED else AUDITED.values()
-    history = [model.history.all() for _, model in chosen if model is not RoleChange]
-    found = rows(*history, limit=limit) if history else []
-    if any(model is RoleChange for _, model in chosen):
-        changes = RoleChange.objects.select_related("by").order_by("-at", "-pk")[:limit]
-        found = sorted([*found, *map(role_change_row, changes)], key=lambda row: row.at, reverse=True)[:limit]
-    return found
+class AuditLog:
+    """Every recorded change to the chosen models, newest first, read a page at a time: one query of dates and ids
+    across all the history tables for the page's slice, then the page's records themselves. A "changed" record
+    that changed nothing worth reading (a save of bookkeeping fields) is left out of its page."""
+
+    def __init__(self, what: str | None = None):
+        keys = [what] if what in AUDITED else list(AUDITED)
+        self.models = {key: AUDITED[key][1] for key in keys}
+
+    def _source(self, key: str, model) -> QuerySet:
+        rows, at, row_id = (model.objects, "at", "pk") if model is RoleChange else (model.history, "history_date", "pk")
+        # The same three annotations in the same order everywhere, so the compound query's columns line up; unordered,
+        # as a compound query orders only as a whole.
+        return (
+            rows.annotate(entry_at=F(at), entry_kind=Value(key, output_field=CharField()), entry_id=F(row_id))
+            .order_by()
+            .values_list("entry_at", "entry_kind", "entry_id")
+        )
+
+    def count(self) -> int:
+        return sum((model.objects if model is RoleChange else model.history).count() for model in self.models.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("The audit log is read a page at a time.")
+        sources = [self._source(key, model) for key, model in self.models.items()]
+        keys = sources[0].union(*sources[1:], all=True) if len(sources) > 1 else sources[0]
+        page = list(keys.order_by("-entry_at", "entry_kind", "-entry_id")[index])
+        found = {}
+        for key, model in self.models.items():
+            ids = [history_id for _, kind, history_id in page if kind == key]
+            if not ids:
+                continue
+            if model is RoleChange:
+                records = model.objects.filter(pk__in=ids).select_related("by")
+                found.update({(key, change.pk): role_change_row(change) for change in records})
+            else:
+                records = model.history.filter(history_id__in=ids).select_related("history_user")
+                found.update({(key, record.history_id): audit_row(record) for record in records})
+        rows = [found[(kind, history_id)] for _, kind, history_id in page if (kind, history_id) in found]
+        return [row for row in rows if row.action != "Changed" or row.changes]
+
+
+class AuditPaginator(WagtailPaginator):
+    verbose_name = "record"
+    verbose_name_plural = "records"
+
+
+def everything(what: str | None = None) -> AuditLog:
+    """The changes to reports, ratings, actions, assessments, panels, delivery teams and people's roles, or to one
+    of them (`what`), to paginate."""
+    return AuditLog(what)

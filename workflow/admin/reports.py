@@ -12,16 +12,17 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views import View
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from workflow import selectors
-from workflow.models import ReportAction, ReportPage, ReportStatus
+from workflow.models import ReportAction, ReportPage
 from workflow.services.transitions import TransitionRefused, allowed_transitions, report_transition
 
-from . import history
+from . import filters, history
+from .columns import LinkedRowsMixin, ReportStatusColumn
 
 BUTTON_LABELS = {
     "submit": "Submit",
@@ -63,7 +64,9 @@ class ReportPolicyMixin:
         return report_policy
 
 
-class ReportIndexView(ReportPolicyMixin, generic.IndexView):
+class ReportIndexView(ReportPolicyMixin, LinkedRowsMixin, generic.IndexView):
+    base_filterset_class = filters.filterset_with(filters.REPORT_PARAM, filters.REPORT_LISTS, "Your actions")
+
     def get_base_queryset(self):
         return ReportPage.objects.with_assessment().select_related("assessment__reassessment_of")
 
@@ -178,12 +181,7 @@ class ReportViewSet(ModelViewSet):
             Column("title", label="Service", accessor="title"),
             Column("stage", label="Stage", accessor=lambda r: r.assessment.stage_label),
             DateColumn("assessment_date", label="Assessment", accessor=lambda r: r.assessment.date),
-            StatusTagColumn(
-                "status",
-                label="Status",
-                accessor="get_status_display",
-                primary=lambda r: r.status in (ReportStatus.SUBMITTED, ReportStatus.CHECKED, ReportStatus.CHALLENGED),
-            ),
+            ReportStatusColumn("status", label="Status", sort_key="status"),
             Column("overall_rating", label="Overall", accessor="get_overall_rating_display"),
         ]
 

@@ -5,7 +5,7 @@ permissions, given in workflow.roles)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,7 +15,19 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from workflow import permissions, roles
-from workflow.models import Assessment, DeliveryTeamMember, Department, PanelMember, ReportAction, Service
+from workflow.models import (
+    Assessment,
+    DeliveryTeamMember,
+    Department,
+    PanelMember,
+    PanelRole,
+    ReportAction,
+    Service,
+)
+
+from . import filters
+from .columns import LinkedRowsMixin, ReportStatusColumn
+from .history import shorten
 
 
 class VersionBumpingEditView(generic.EditView):
@@ -29,7 +41,9 @@ class VersionBumpingEditView(generic.EditView):
         return instance
 
 
-class ActionIndexView(generic.IndexView):
+class ActionIndexView(LinkedRowsMixin, generic.IndexView):
+    base_filterset_class = filters.filterset_with(filters.ACTION_PARAM, filters.ACTION_LISTS, "Your actions")
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("rating__report__assessment__service")
 
@@ -94,10 +108,29 @@ class ServiceViewSet(WorkflowModelViewSet):
     ordering = ["name"]
 
 
+class AssessmentIndexView(LinkedRowsMixin, generic.IndexView):
+    base_filterset_class = filters.filterset_with(filters.ASSESSMENT_PARAM, filters.ASSESSMENT_LISTS, "Your actions")
+
+    def get_base_queryset(self):
+        leads = PanelMember.objects.filter(role=PanelRole.LEAD).select_related("user")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("service", "reassessment_of", "report")
+            .prefetch_related(Prefetch("panel_members", queryset=leads, to_attr="lead_seats"))
+        )
+
+
+def _lead(assessment: Assessment):
+    seats = getattr(assessment, "lead_seats", None)
+    return seats[0].user if seats else assessment.lead_assessor
+
+
 class AssessmentViewSet(WorkflowModelViewSet):
     model = Assessment
     name = "assessments"
     icon = "clipboard-list"
+    index_view_class = AssessmentIndexView
     form_fields = ["service", "phase", "date", "reassessment_of"]
     list_filter = ["phase", "service__department", "date"]
     search_fields = ["service__name", "service__department__name"]
@@ -109,7 +142,8 @@ class AssessmentViewSet(WorkflowModelViewSet):
             Column("service", label="Service", accessor="service"),
             Column("stage", label="Stage", accessor="stage_label"),
             DateColumn("date", label="Date"),
-            Column("lead", label="Lead assessor", accessor="lead_assessor"),
+            Column("lead", label="Lead assessor", accessor=_lead),
+            ReportStatusColumn("report", label="Report", accessor=lambda a: getattr(a, "report", None)),
         ]
 
 
@@ -193,7 +227,7 @@ class ReportActionViewSet(WorkflowModelViewSet):
     @cached_property
     def list_display(self):
         return [
-            Column("description", label="Action", accessor="__str__"),
+            Column("description", label="Action", accessor=lambda action: shorten(action.description, 120)),
             Column("service", label="Service", accessor=lambda a: a.rating.report.assessment.service),
             Column("point", label="Point", accessor=lambda a: f"{a.rating.number} ({a.rating.get_rating_display()})"),
             Column("status", label="Status", accessor="get_status_display"),
