@@ -123,7 +123,8 @@ def world(fake_notify, django_capture_on_commit_callbacks):
             )
         )
     ok(lead.post(f"{base}/points/6/actions/add/", {"description": evil("ACTION"), "due_date": ""}))
-    ok(lead.post(f"{base}/overall/", {"version": 1, "overall_rating": "amber", "reason": evil("REASON")}))
+    # Green where the points suggest amber: a reason that differs is kept, and shown to the checker and the team.
+    ok(lead.post(f"{base}/overall/", {"version": 1, "overall_rating": "green", "reason": evil("REASON")}))
     step(lead, f"{base}/submit/")
     step(team, f"/assessment-team/reports/{report.pk}/return/", {"comment": evil("RETURNED")})
     step(lead, f"{base}/submit/")
@@ -180,14 +181,16 @@ def test_a_stale_edit_shows_the_other_persons_text_escaped(world):
 def test_the_delivery_teams_pages(world):
     cast, report, clients, _ = world
     assert_escaped(clients["dm"].get("/team/"), "SERVICE")
-    assert_escaped(clients["dm"].get(f"/team/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "CHALLENGE")
+    assert_escaped(clients["dm"].get(f"/team/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "CHALLENGE", "REASON")
 
 
 def test_the_assessment_and_plus_teams_pages(world):
     cast, report, clients, _ = world
     assert_escaped(clients["team"].get("/assessment-team/"), "SERVICE")
     history = ("RETURNED", "CHALLENGE", "LEAD", "TEAMPERSON", "DELIVERYMANAGER")
-    assert_escaped(clients["team"].get(f"/assessment-team/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, *history)
+    assert_escaped(
+        clients["team"].get(f"/assessment-team/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "REASON", *history
+    )
     assert_escaped(clients["plus"].get("/plus/"), "SERVICE", "CHALLENGE")
     assert_escaped(clients["plus"].get(f"/plus/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "CHALLENGE")
     publish(world)

@@ -10,6 +10,8 @@ Every link is absolute, built from settings.BASE_URL, and holds only ids: never 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import logging
 import re
@@ -22,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from workflow import deadlines, roles
+from workflow import deadlines, roles, selectors
 from workflow.models import (
     Assessment,
     DeliveryTeamMember,
@@ -33,7 +35,6 @@ from workflow.models import (
     PanelRole,
     Rating,
     ReportAction,
-    ReportActionStatus,
     ReportPage,
     ReportStatus,
     ReportStatusChange,
@@ -45,11 +46,26 @@ from workflow.services import feedback as feedback_survey
 
 logger = logging.getLogger(__name__)
 
-NOT_YET_SHARED = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.CHECKED)
+_recording_the_past = contextvars.ContextVar("recording_the_past", default=False)
+
+
+@contextlib.contextmanager
+def none_for_past_events():
+    """Status changes made inside this block write and send no email. For loading a history that happened
+    weeks ago (the demo's story): its emails would have gone then, and written now they would reach people as
+    a burst of stale emails. Hold it until the outer transaction has committed, since emails are queued on
+    commit."""
+    token = _recording_the_past.set(True)
+    try:
+        yield
+    finally:
+        _recording_the_past.reset(token)
 
 
 def queue_for_status_change(status_change_id: int) -> None:
     """Called after a status change commits; writes the outbox rows for its emails and queues them."""
+    if _recording_the_past.get():
+        return
     change = ReportStatusChange.objects.filter(pk=status_change_id).select_related("report", "by").first()
     if change is None:
         return
@@ -61,6 +77,8 @@ def queue_for_status_change(status_change_id: int) -> None:
 
 
 def write_for_status_change(change: ReportStatusChange) -> list:
+    if _recording_the_past.get():
+        return []
     return notify_outbox.write(emails_for_status_change(change))
 
 
@@ -339,16 +357,17 @@ def _response_emails(today, due) -> list[NewEmail]:
 
 
 def _not_shared_emails(today, due, catch_up) -> list[NewEmail]:
+    """The lead assessor and the team hear once that a report is late to share: on its first late day (or up to
+    `catch_up` days after, if the schedule did not run), while it is still late by the rule every page uses."""
     emails = []
-    latest = today - datetime.timedelta(days=deadlines.SHARE_WITHIN_DAYS)
-    assessments = Assessment.objects.filter(date__range=(latest - catch_up, latest)).select_related("service", "report")
+    # Assessments old enough to have been late for longer than the catch-up are left to the pages.
+    earliest = today - catch_up - datetime.timedelta(days=deadlines.SHARE_WITHIN_DAYS + 1)
+    late = selectors.late_assessments(today).filter(date__gte=earliest)
     team = None
-    for assessment in assessments:
-        report = getattr(assessment, "report", None)
-        if report is not None and report.status not in NOT_YET_SHARED:
+    for assessment in late:
+        if not due(deadlines.share_missed_from(assessment.date)):
             continue
-        if not due(deadlines.share_due(assessment.date)):
-            continue
+        report = getattr(assessment, "report", None)  # None: nobody has started it
         team = assessment_team() if team is None else team
         key = f"assessment:{assessment.pk}"
         for people, audience in ((lead_assessor(assessment), "assessor"), (team, "assessment_team")):
@@ -388,16 +407,11 @@ def _feedback_emails(today, due, catch_up) -> list[NewEmail]:
 
 
 def _amber_action_emails(today, due, catch_up) -> list[NewEmail]:
-    soon = datetime.timedelta(days=14)
+    soon = datetime.timedelta(days=deadlines.AMBER_ACTIONS_REMINDER_DAYS_BEFORE)
     day = datetime.timedelta(days=1)
     actions = (
-        ReportAction.objects.filter(
-            status=ReportActionStatus.OPEN,
-            rating__rating=Rating.AMBER,
-            rating__report__status=ReportStatus.PUBLISHED,
-            due_date__range=(today - catch_up - day, today + soon),
-        )
-        .select_related("rating__report__assessment__service")
+        selectors.open_amber_actions()
+        .filter(due_date__range=(today - catch_up - day, today + soon))
         .order_by("rating__number", "pk")
     )
     grouped: dict[tuple[int, datetime.date], list[ReportAction]] = defaultdict(list)
@@ -409,7 +423,7 @@ def _amber_action_emails(today, due, catch_up) -> list[NewEmail]:
     emails = []
     for (report_pk, due_date), open_actions in grouped.items():
         report = reports[report_pk]
-        if due(due_date - soon) and today <= due_date:
+        if due(deadlines.amber_actions_reminder_on(due_date)) and not deadlines.is_missed(due_date, today):
             kind = kinds.AMBER_ACTIONS_DUE
         elif due(due_date + day):
             kind = kinds.AMBER_ACTIONS_OVERDUE

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 
+from cms.dates import DateField
 from workflow.models import Rating, ReportFormHelpTexts
 
 from .base import WithoutNullCharactersForm
@@ -136,14 +137,12 @@ class ActionForm(HelpTextsFromSettings, WithoutNullCharactersForm):
         rows=4,
         error_messages={"required": "Enter what the team needs to do"},
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         label="Due date (optional)",
+        name="Due date",
         required=False,
-        help_text="Actions on amber points are due 3 months after the team accepts the report, whatever date you "
-        "give here.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter a real due date, for example 2027-01-31"},
+        help_text="For example, 31 1 2027. Actions on amber points are due 3 months after the team accepts the "
+        "report, whatever date you give here.",
     )
 
 
@@ -166,7 +165,8 @@ class OverallRatingForm(VersionedForm):
         "Reason for differing from the suggested rating",
         required=False,
         rows=5,
-        hint="Needed only if your overall rating is not the one the point ratings suggest.",
+        hint="Needed only if your overall rating is not the one the point ratings suggest. If it is, no reason "
+        "is kept.",
     )
 
     def __init__(self, *args, suggested: str | None, **kwargs):

@@ -28,20 +28,21 @@ class WithoutNullCharactersForm(forms.Form):
         data = data.copy()
         for name, field in self.fields.items():
             key = self.add_prefix(name)
-            if key not in data:
-                continue
-            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
-            if not any(isinstance(value, str) and NUL in value for value in values):
-                continue
-            self.fields_sent_with_nul.add(name)
-            if isinstance(field, forms.ChoiceField):  # model choices too
-                del data[key]
-                continue
-            cleaned = [value.replace(NUL, "") if isinstance(value, str) else value for value in values]
-            if hasattr(data, "setlist"):
-                data.setlist(key, cleaned)
-            else:
-                data[key] = cleaned[-1]
+            # A field typed in several boxes (the date input's day, month and year) posts one key per box.
+            keys = [key, *(key + suffix for suffix in getattr(field.widget, "widgets_names", ()))]
+            for key in (key for key in keys if key in data):
+                values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                if not any(isinstance(value, str) and NUL in value for value in values):
+                    continue
+                self.fields_sent_with_nul.add(name)
+                if isinstance(field, forms.ChoiceField):  # model choices too
+                    del data[key]
+                    continue
+                cleaned = [value.replace(NUL, "") if isinstance(value, str) else value for value in values]
+                if hasattr(data, "setlist"):
+                    data.setlist(key, cleaned)
+                else:
+                    data[key] = cleaned[-1]
         return data
 
     def clean(self):

@@ -14,6 +14,7 @@ from wagtail.models import Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from cms.text import shorten
 from workflow import deadlines, permissions
 
 from .assessments import Assessment
@@ -73,11 +74,10 @@ def no_actions_on_green_points(report: "ReportPage") -> str | None:
 def overall_rating_given(report: "ReportPage") -> str | None:
     if not report.overall_rating:
         return "Give the overall rating."
-    suggested = report.suggested_overall_rating
-    if suggested and report.overall_rating != suggested and not report.overall_rating_reason.strip():
+    if report.overall_rating_differs and not report.overall_rating_reason.strip():
         return (
             f"Give a reason for an overall rating of {report.get_overall_rating_display().lower()}: "
-            f"the point ratings suggest {Rating(suggested).label.lower()}."
+            f"the point ratings suggest {Rating(report.suggested_overall_rating).label.lower()}."
         )
     return None
 
@@ -230,6 +230,19 @@ class ReportPage(ConcurrentTransitionMixin, Page):
         return Rating.overall(rating.rating for rating in self.ratings.all())
 
     @property
+    def overall_rating_differs(self) -> bool:
+        """Whether the lead's overall rating is not the one the point ratings suggest: only then does it need the
+        lead's reason, and only then is the reason shown to the checker and the delivery team."""
+        suggested = self.suggested_overall_rating
+        return bool(suggested and self.overall_rating and self.overall_rating != suggested)
+
+    @property
+    def overall_rating_agrees(self) -> bool:
+        """Whether the lead's overall rating is the one the point ratings suggest, so a reason explains nothing.
+        Not simply "does not differ": with no point rated there is nothing to agree with."""
+        return bool(self.overall_rating and self.overall_rating == self.suggested_overall_rating)
+
+    @property
     def share_due(self):
         return deadlines.share_due(self.assessment.date)
 
@@ -310,6 +323,34 @@ class PointRating(models.Model):
         return f"{self.number}. {self.title}: {self.get_rating_display() or 'not rated'}"
 
     @property
+    def needs_action(self) -> bool:
+        """Amber or red with no action yet: the report cannot be submitted until the point has one."""
+        return self.rating in Rating.needing_actions() and not self.actions.all()
+
+    @property
+    def has_actions_to_remove(self) -> bool:
+        """Green and still holding actions (it was amber or red when they were added): they must go before the
+        report is submitted."""
+        return self.rating == Rating.GREEN and bool(self.actions.all())
+
+    def still_needed(self) -> str:
+        """What this point still needs before the report can be submitted, in words for the panel; "" if nothing.
+        Rating it is not included: notes often come before the panel agrees a rating."""
+        if self.needs_action:
+            return (
+                f"Point {self.number} is rated {self.get_rating_display().lower()}, so it still needs at least one "
+                "action for the team before the report can be submitted."
+            )
+        if self.has_actions_to_remove:
+            count = len(self.actions.all())
+            return (
+                f"Point {self.number} is rated green, which takes no actions: remove its "
+                f"{'action' if count == 1 else f'{count} actions'} before the report can be submitted, or rate it "
+                "amber or red."
+            )
+        return ""
+
+    @property
     def action_list(self):
         """The point's actions, as the report body reads them (the public page passes plain rows instead)."""
         return self.actions.all()
@@ -333,4 +374,4 @@ class ReportAction(models.Model):
         ordering = ["rating", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.description[:80]
+        return shorten(self.description, 80)

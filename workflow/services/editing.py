@@ -78,6 +78,14 @@ def _check_description(description: str) -> None:
         raise ValidationError("Enter what the team needs to do")
 
 
+def _drop_unneeded_reason(report: ReportPage, user) -> None:
+    # The reason explains why the lead's overall rating differs from the one the points suggest. Once the two
+    # agree it explains nothing, yet left in place it would be read by the checker and the delivery team as if it
+    # still applied. The report's history keeps the words.
+    if report.overall_rating_reason and report.overall_rating_agrees:
+        _save(report, user, overall_rating_reason="")
+
+
 @transaction.atomic
 def report_details_update(
     *, report: ReportPage, user, version: int, service_description: str, service_users: str
@@ -92,13 +100,14 @@ def report_details_update(
 def rating_update(
     *, rating: PointRating, user, version: int, rating_value: str, done_well: str, to_improve: str
 ) -> PointRating:
-    _editable_report(rating.report_id, user)
+    report = _editable_report(rating.report_id, user)
     _check_rating(rating_value)
     locked = _locked(PointRating, rating.pk)
     _check_version(locked, version)
     # Turning a point green leaves its actions in place: deleting someone's actions as a side effect would
     # lose work. The report cannot be submitted until they are removed, and the point's page says so.
     _save(locked, user, rating=rating_value, done_well=done_well, to_improve=to_improve)
+    _drop_unneeded_reason(report, user)
     return locked
 
 
@@ -156,5 +165,7 @@ def report_overall_update(*, report: ReportPage, user, version: int, overall_rat
                 f"the point ratings suggest {Rating(suggested).label.lower()}"
             }
         )
+    if overall_rating == suggested:
+        reason = ""  # explains nothing, as in _drop_unneeded_reason; saved in one change rather than two
     _save(locked, user, overall_rating=overall_rating, overall_rating_reason=reason)
     return locked

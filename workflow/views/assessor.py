@@ -2,18 +2,19 @@
 lead assessor submits. Forms check the input, the editing services write it, workflow.permissions decides
 who may do what."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workflow import permissions
+from workflow import permissions, selectors
 from workflow.forms.assessor import (
     ActionEditForm,
     ActionForm,
@@ -44,21 +45,11 @@ STALE = (
     "your text is still in the form — check it and save again."
 )
 GONE = (
-    "Someone else removed this action while you were editing it. Your text is still in the form: copy it "
-    "and add it as a new action if the team still needs to do it."
+    "Someone else removed this action while you were editing it. Your text is still in the form: save it to add it "
+    "as a new action if the team still needs to do it."
 )
+ALREADY_REMOVED = "Someone else has removed this action."
 
-STATUS_TAGS = {
-    ReportStatus.DRAFT: "govuk-tag--blue",
-    ReportStatus.SUBMITTED: "govuk-tag--purple",
-    ReportStatus.CHECKED: "govuk-tag--purple",
-    ReportStatus.SHARED: "govuk-tag--turquoise",
-    ReportStatus.CHALLENGED: "govuk-tag--orange",
-    ReportStatus.ACCEPTED: "govuk-tag--green",
-    ReportStatus.PUBLISHED: "govuk-tag--green",
-}
-
-BEFORE_SHARING = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.CHECKED)
 
 READ_ONLY_BECAUSE = {
     ReportStatus.SUBMITTED: "The report has been submitted to the service assessment team, so the panel can no "
@@ -123,8 +114,9 @@ def _editable(form, user, report, *, lead_only: bool = False) -> bool:
 def _save(form, what: str, service, **arguments) -> bool:
     """Runs an editing service for a valid form. When it refuses, the form keeps what the person typed and
     says why; after a stale edit `form.current` is the row as someone else saved it and the form carries its
-    version, so saving again goes through."""
+    version, so saving again goes through; `form.gone` says someone else deleted the row."""
     form.current = form.their_change = None
+    form.gone = False
     try:
         service(**arguments)
     except ReportNotEditable as refused:
@@ -133,6 +125,7 @@ def _save(form, what: str, service, **arguments) -> bool:
         return False
     except StaleEdit as stale:
         if stale.current is None:
+            form.gone = True
             form.add_error(None, GONE)
             return False
         form.current = stale.current
@@ -151,8 +144,8 @@ class DashboardRow:
     assessment: Assessment
     role: str
     report: ReportPage | None
-    status_tag: str
-    share_due: datetime.date | None
+    # While the report is not yet shared, started or not; once shared the deadline has been met and only clutters.
+    share_deadline: selectors.Deadline | None
     can_start: bool
 
 
@@ -168,6 +161,7 @@ def dashboard(request):
             Prefetch("panel_members", queryset=PanelMember.objects.filter(user=user), to_attr="own_seats")
         )
     )
+    today = timezone.localdate()
     rows = []
     for assessment in assessments:
         report = getattr(assessment, "report", None)  # None until the report is created
@@ -176,9 +170,7 @@ def dashboard(request):
                 assessment=assessment,
                 role=assessment.own_seats[0].get_role_display(),
                 report=report,
-                status_tag=STATUS_TAGS.get(report.status, "") if report else "",
-                # Once shared, the deadline has been met and only clutters the list.
-                share_due=report.share_due if report and report.status in BEFORE_SHARING else None,
+                share_deadline=selectors.assessment_share_deadline(assessment, report, today=today),
                 can_start=report is None and assessment.own_seats[0].role == PanelRole.LEAD,
             )
         )
@@ -221,7 +213,6 @@ def report_overview(request, report_id: int):
             "assessment": report.assessment,
             "ratings": report.ratings.all(),
             "role": PanelRole(role).label if role else "",
-            "status_tag": STATUS_TAGS.get(report.status, ""),
             "can_edit": can_edit,
             "can_give_overall_rating": permissions.can_give_overall_rating(user, report),
             "is_lead": permissions.is_lead_assessor(user, report),
@@ -318,10 +309,15 @@ def _after_point_saved(request, rating: PointRating):
     then = request.POST.get("then")
     if then == "add-action":
         return redirect("assessor:action_add", report_id=rating.report_id, number=rating.number)
+    # Moving on from a point that still lacks something would leave it to be found only when submitting.
+    still_needed = PointRating.objects.prefetch_related("actions").get(pk=rating.pk).still_needed()
+    if still_needed:
+        messages.warning(request, f"Point {rating.number} has been saved. {still_needed}")
     following = PointRating.objects.filter(report_id=rating.report_id, number__gt=rating.number).order_by("number")
     if then != "overview" and (after := following.first()):
         return redirect("assessor:point", report_id=rating.report_id, number=after.number)
-    messages.success(request, f"Point {rating.number} has been saved.")
+    if not still_needed:
+        messages.success(request, f"Point {rating.number} has been saved.")
     return redirect(reverse("assessor:report", args=[rating.report_id]) + f"#point-{rating.number}-status")
 
 
@@ -359,9 +355,21 @@ def action_add(request, report_id: int, number: int):
     )
 
 
-def _action(report, action_id: int) -> ReportAction:
-    # An action of another report is "not found", however the id was come by.
-    return get_object_or_404(ReportAction.objects.select_related("rating"), pk=action_id, rating__report=report)
+def _action(report, action_id: int) -> ReportAction | None:
+    """The report's action; None if it was one of the report's actions and someone has removed it since. An action
+    of another report, or none ever, is "not found", however the id was come by."""
+    action = ReportAction.objects.select_related("rating").filter(pk=action_id, rating__report=report).first()
+    if action is None:
+        _removed_action_rating(report, action_id)  # "not found" unless it was this report's
+    return action
+
+
+def _removed_action_rating(report, action_id: int) -> PointRating:
+    """The point of this report a removed action was on, as its history remembers it."""
+    rating_id = ReportAction.history.filter(id=action_id).values_list("rating_id", flat=True).first()
+    if rating_id is None:
+        raise Http404("No such action")
+    return get_object_or_404(report.ratings.all(), pk=rating_id)
 
 
 @login_required
@@ -369,6 +377,24 @@ def _action(report, action_id: int) -> ReportAction:
 def action_edit(request, report_id: int, action_id: int):
     report = _report_to_edit(request, report_id)
     action = _action(report, action_id)
+    if action is None:
+        rating = _removed_action_rating(report, action_id)
+        if request.method == "GET":
+            messages.info(request, ALREADY_REMOVED)
+            return redirect(_point_url(rating))
+        # Saved after someone else removed it: what was typed is kept, to add as a new action.
+        form = ActionEditForm(request.POST)
+        form.is_valid()
+        if reason := _only_the_status_stops(request.user, report):
+            form.add_error(None, reason)
+        else:
+            form.add_error(None, GONE)
+            form.gone = True
+        return render(
+            request,
+            "workflow/assessor/action_form.html",
+            {"report": report, "rating": rating, "form": form, "adding": False},
+        )
     if request.method == "POST":
         form = ActionEditForm(request.POST)
         if _editable(form, request.user, report) and _save(
@@ -399,6 +425,9 @@ def action_edit(request, report_id: int, action_id: int):
 def action_remove(request, report_id: int, action_id: int):
     report = _report_to_edit(request, report_id)
     action = _action(report, action_id)
+    if action is None:
+        messages.info(request, ALREADY_REMOVED)
+        return redirect(_point_url(_removed_action_rating(report, action_id)))
     if request.method == "POST":
         form = RemoveActionForm(request.POST)
         if _editable(form, request.user, report):
@@ -408,7 +437,7 @@ def action_remove(request, report_id: int, action_id: int):
                 form.add_error(None, _status_reason(refused.status))
             except StaleEdit as stale:
                 if stale.current is None:
-                    messages.info(request, "Someone else had already removed this action.")
+                    messages.info(request, ALREADY_REMOVED)
                     return redirect(_point_url(action.rating))
                 action = stale.current
                 form = RemoveActionForm({"version": action.version})
