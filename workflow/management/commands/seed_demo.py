@@ -1,15 +1,26 @@
-"""Demo content for `make run`: a person in every role, services, and a report in every lifecycle state.
-Running it again changes nothing that is already there."""
+"""Demo content for `make run`: a person in every role, services, and reports at every stage a report rests in.
 
+The reports tell one story, dated back from the day the demo is loaded, so that it reads right whenever that is.
+Each report is written, submitted, checked, shared, accepted or challenged through the same services the pages
+call, so its records are the ones the real process writes; only the clock is moved: everything a step stamps
+with "now" is then given the day and time the step happened in the story. Running it again changes nothing."""
+
+import contextlib
 import datetime
+import functools
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import PageLogEntry, Revision
 
-from workflow import roles
+from workflow import deadlines, emails, roles
+from workflow.demo.findings import Setting, Written, write
 from workflow.models import (
     Assessment,
     DeliveryTeamMember,
@@ -18,12 +29,16 @@ from workflow.models import (
     PanelMember,
     PanelRole,
     Phase,
+    PointRating,
     Rating,
     ReportAction,
+    ReportActionStatus,
     ReportPage,
-    ReportStatus,
+    ReportStatusChange,
+    RoleChange,
     Service,
 )
+from workflow.services import editing, transitions
 from workflow.services.reports import report_create
 
 DEMO_PASSWORD = "demo-password-only-for-local-use"
@@ -54,85 +69,481 @@ TEAM = [
     ("delivery", DeliveryTeamRole.DELIVERY_MANAGER),
     ("sro", DeliveryTeamRole.SRO),
 ]
+# Who on the panel writes up each point; the lead writes the rest and gives the overall rating.
+WRITER = {1: "researcher", 2: "researcher", 3: "designer", 4: "designer", 5: "designer"} | {
+    number: "technical" for number in (9, 11, 12, 13, 14)
+}
+# Who makes each transition.
+ACTOR = {
+    "submit": "lead",
+    "return": "team",
+    "check": "team",
+    "share": "team",
+    "accept": "product",
+    "challenge": "product",
+    "resolve": "plus",
+}
 
-# (department, service, description, users)
+
+@dataclass(frozen=True)
+class DemoService:
+    department: str
+    name: str
+    description: str
+    users: str
+    setting: Setting
+
+
 SERVICES = [
-    (
+    DemoService(
+        "Department for Environment, Food and Rural Affairs",
+        "Apply for a fishing licence",
+        "Lets people buy a rod fishing licence for England online, for a day, 8 days or a year, and get it by email "
+        "straight away.",
+        "Anglers of all ages, including people entitled to a concession, and Environment Agency licensing and "
+        "enforcement officers.",
+        Setting(
+            who="anglers",
+            who_also="Environment Agency licensing officers",
+            task="buy a fishing licence",
+            offline="buying a licence at a Post Office counter",
+            support="the Environment Agency contact centre",
+            partner="angling clubs and the Angling Trust",
+            legacy="the licensing system the Environment Agency has used since 2012",
+            stack="Java and Spring Boot",
+            hosting="AWS, through Defra's cloud platform",
+            common="GOV.UK Pay and GOV.UK Notify",
+            login="GOV.UK One Login",
+            measure="the share of licences bought online without a call to the contact centre",
+            data="payment details and dates of birth",
+            tricky="concessions for disabled anglers",
+            pattern="choosing when a licence starts",
+            peak="the start of the coarse fishing season on 16 June",
+            out_of_scope="sell licences for salmon and sea trout nets",
+        ),
+    ),
+    DemoService(
+        "Department for Work and Pensions",
+        "Claim Carer's Allowance",
+        "Lets people who care for someone for at least 35 hours a week claim Carer's Allowance online.",
+        "Carers, often claiming for the first time, the people they care for, and caseworkers in the Carer's "
+        "Allowance Unit.",
+        Setting(
+            who="carers",
+            who_also="caseworkers in the Carer's Allowance Unit",
+            task="claim Carer's Allowance",
+            offline="the paper claim form",
+            support="the Carer's Allowance Unit helpline",
+            partner="Carers UK and local carers' centres",
+            legacy="the DWP benefit payment system",
+            stack="Node.js",
+            hosting="AWS, through DWP's cloud platform",
+            common="GOV.UK Notify and GOV.UK One Login",
+            login="GOV.UK One Login",
+            measure="the share of claims decided without asking the carer for more information",
+            data="health details of the people being cared for",
+            tricky="the hours spent caring each week",
+            pattern="asking about the person being cared for",
+            peak="the week after the earnings limit changes in April",
+            out_of_scope="handle changes of circumstances",
+        ),
+    ),
+    DemoService(
+        "Driver and Vehicle Standards Agency",
+        "Book a driving theory test",
+        "Lets learner drivers and riders book, change or cancel a theory test at a test centre near them.",
+        "Learner drivers and riders, driving instructors who help their pupils book, and test centre staff.",
+        Setting(
+            who="learner drivers",
+            who_also="test centre staff",
+            task="book a theory test",
+            offline="booking by phone with the DVSA customer service centre",
+            support="the DVSA customer service centre",
+            partner="driving instructors and their trade bodies",
+            legacy="the test booking system run by the test centre supplier",
+            stack=".NET",
+            hosting="Azure",
+            common="GOV.UK Pay and GOV.UK Notify",
+            login="GOV.UK One Login",
+            measure="the share of tests booked at the first attempt without a call to the customer service centre",
+            data="driving licence numbers and support needs",
+            tricky="reasonable adjustments, such as extra time or a reader",
+            pattern="choosing a test slot across several centres",
+            peak="the release of new test slots every Monday morning",
+            out_of_scope="let driving instructors book tests for their pupils",
+        ),
+    ),
+    DemoService(
         "Department for Education",
         "Apply for teacher training",
         "Lets people find and apply for postgraduate teacher training courses in England.",
         "Graduates and career changers who want to teach, and the training providers who choose them.",
+        Setting(
+            who="candidates",
+            who_also="training providers",
+            task="apply for teacher training",
+            offline="applying with the help of a Get Into Teaching adviser",
+            support="Get Into Teaching advisers",
+            partner="universities and school-centred providers",
+            legacy="the Register trainee teachers service",
+            stack="Ruby on Rails",
+            hosting="Azure, through DfE's cloud platform",
+            common="GOV.UK Notify and DfE Sign-in for providers",
+            login="DfE Sign-in",
+            measure="the share of candidates who get an offer from their first round of applications",
+            data="references and criminal record declarations",
+            tricky="whether an overseas degree counts",
+            pattern="asking for references",
+            peak="the opening of applications each October",
+            out_of_scope="let candidates apply to courses in Scotland and Wales",
+        ),
     ),
-    (
+    DemoService(
         "Department for Education",
         "Get help with school costs",
-        "Lets parents check whether they can get help with uniform, travel and meals.",
-        "Parents and carers on low incomes, and local authority staff.",
+        "Lets parents check whether they can get help with uniform, travel and meals, and apply for it.",
+        "Parents and carers on low incomes, and the local authority staff who check eligibility.",
+        Setting(
+            who="parents and carers",
+            who_also="local authority staff who check eligibility",
+            task="get help with school costs",
+            offline="the paper form from the school office",
+            support="school offices and council helplines",
+            partner="schools and local councils",
+            legacy="the Eligibility Checking System",
+            stack="Python and Django",
+            hosting="Azure, through DfE's cloud platform",
+            common="GOV.UK Notify and GOV.UK Forms",
+            login="GOV.UK One Login",
+            measure="the share of eligible families who get help with uniform, travel and meals",
+            data="families' benefit and income details",
+            tricky="who counts as a parent when a child lives in two homes",
+            pattern="checking eligibility for several kinds of help at once",
+            peak="the weeks before the autumn term starts",
+            out_of_scope="pay grants to families directly",
+        ),
     ),
-    (
-        "Department for Transport",
-        "Report a pothole",
-        "Lets people report a road defect to the right council.",
-        "Drivers, cyclists and pedestrians; council highways teams.",
-    ),
-    (
+    DemoService(
         "HM Land Registry",
         "Search property boundaries",
-        "Lets people see the registered extent of a piece of land.",
+        "Lets people see the registered extent of a piece of land on a map and download its title plan.",
         "Home owners, conveyancers and surveyors.",
+        Setting(
+            who="home owners",
+            who_also="conveyancers and surveyors",
+            task="see where a property's boundaries are",
+            offline="ordering a title plan by post",
+            support="HM Land Registry's customer support team",
+            partner="Ordnance Survey",
+            legacy="the land register",
+            stack="Python and Flask",
+            hosting="AWS",
+            common="GOV.UK Pay and Ordnance Survey maps under the Public Sector Geospatial Agreement",
+            login="GOV.UK One Login",
+            measure="the share of boundary questions answered without a caseworker",
+            data="the names and addresses of people who search",
+            tricky="what the red line on a title plan does and does not show",
+            pattern="describing a boundary to people who cannot see the map",
+            peak="the spring house-buying season",
+            out_of_scope="settle boundary disputes",
+        ),
+    ),
+    DemoService(
+        "Department for Transport",
+        "Report a pothole",
+        "Lets people report a road defect and sends the report to the council responsible for the road.",
+        "Drivers, cyclists and pedestrians, and council highways teams.",
+        Setting(
+            who="drivers, cyclists and pedestrians",
+            who_also="council highways teams",
+            task="report a pothole",
+            offline="phoning the council",
+            support="council contact centres",
+            partner="the highway authorities in England",
+            legacy="each council's own highways system",
+            stack="Node.js",
+            hosting="AWS",
+            common="GOV.UK Notify and the Ordnance Survey Places API",
+            login="GOV.UK One Login, for people who want updates,",
+            measure="the share of reports that reach the right council first time",
+            data="photos and locations that could identify the person reporting",
+            tricky="where one council's roads end and another's begin",
+            pattern="pinpointing a place on a map",
+            peak="the thaw after a cold snap",
+            out_of_scope="take claims for damage to vehicles",
+        ),
     ),
 ]
 
-# (service, phase, days before today, report status, ratings for points 1–14 ("g", "a", "r"), reassessment of)
-ASSESSMENTS = [
-    ("Apply for teacher training", Phase.ALPHA, 400, ReportStatus.PUBLISHED, "gggrgggggggggg", None),
-    ("Apply for teacher training", Phase.ALPHA, 300, ReportStatus.PUBLISHED, "g", Phase.ALPHA),
-    ("Apply for teacher training", Phase.PRIVATE_BETA, 2, ReportStatus.DRAFT, "", None),
-    ("Get help with school costs", Phase.DISCOVERY, 200, ReportStatus.PUBLISHED, "ggaggggaggggga", None),
-    ("Get help with school costs", Phase.ALPHA, 6, ReportStatus.SUBMITTED, "gggggaggggggag", None),
-    ("Report a pothole", Phase.PUBLIC_BETA, 9, ReportStatus.CHECKED, "ggggggggggggga", None),
-    ("Report a pothole", Phase.PRIVATE_BETA, 120, ReportStatus.ACCEPTED, "gggggggagggggg", None),
-    ("Search property boundaries", Phase.LIVE, 12, ReportStatus.SHARED, "ggggagggggrggg", None),
-    ("Search property boundaries", Phase.PUBLIC_BETA, 160, ReportStatus.CHALLENGED, "gggaggggggggag", None),
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # a transition, "revise" (the panel rewrites its vague actions) or "actions done" (evidence recorded)
+    after: int  # working days after the assessment
+    at: datetime.time
+    comment: str = ""
+    by: str = ""  # who, when not the usual person for the step (ACTOR)
+
+
+@dataclass(frozen=True)
+class Story:
+    service: str
+    phase: str
+    held: int  # working days before the day the demo is loaded
+    # The rating of each point in scope, in order: fewer letters than points leaves the rest unrated, as a draft
+    # the panel is still writing.
+    letters: str
+    steps: tuple[Step, ...] = ()
+    reassessment: bool = False  # of the service's earlier assessment in the same phase
+    # Findings the story needs word for word, in place of the ones `findings.write` picks.
+    written: dict[int, Written] = field(default_factory=dict)
+    # Actions first written too vaguely, which the panel rewrites when the report comes back to it.
+    vague: dict[int, str] = field(default_factory=dict)
+    # How the team resolved each point's actions, when it has.
+    evidence: dict[int, str] = field(default_factory=dict)
+
+
+def t(hour: int, minute: int = 0) -> datetime.time:
+    return datetime.time(hour, minute)
+
+
+SUBMIT_CHECK_SHARE = (Step("submit", 1, t(16, 20)), Step("check", 2, t(10, 5)), Step("share", 2, t(14, 40)))
+
+CHALLENGE = """We accept the report apart from the red rating for point 14, Operate a reliable service.
+
+At the assessment we showed the panel our load test from the week before: three times the bookings we saw when new \
+slots were released the Monday before, with no errors and every page answering in under a second.
+
+The report says we have no plan for when the supplier's booking system is unavailable. That plan is section 4 of our \
+runbook, which we sent to the lead assessor the day after the assessment; the panel may not have seen it.
+
+We ask the panel to read the runbook and rate point 14 amber, with an action to rehearse the failover with the \
+supplier before we go live."""
+
+RETURN = """Point 3 is amber, but its action only repeats the finding ("Improve how the channels join up"). Please \
+give the team an action it can complete and evidence within 3 months.
+
+Point 13 has the same problem."""
+
+STORIES = [
+    Story(
+        "Get help with school costs",
+        Phase.DISCOVERY,
+        held=150,
+        letters="gggggagggggggg",
+        steps=(*SUBMIT_CHECK_SHARE, Step("accept", 7, t(11, 15)), Step("actions done", 50, t(15, 0))),
+        evidence={
+            6: "A content designer joined the team from the department's content community in the first sprint of "
+            "alpha; the plan for handing over from contractors is in the team's wiki, with dates."
+        },
+    ),
+    Story(
+        "Apply for teacher training",
+        Phase.ALPHA,
+        held=85,
+        letters="ggggrggggagggg",
+        steps=(*SUBMIT_CHECK_SHARE, Step("accept", 8, t(9, 40)), Step("actions done", 45, t(12, 30))),
+        written={
+            5: Written(
+                done_well="The team ran an accessibility review of the prototype with the department's "
+                "accessibility specialist, and the prototype uses GOV.UK Design System components throughout.",
+                to_improve="The service must be reassessed on this point before moving to beta.\n"
+                "The team has not tested the prototype with anyone who uses assistive technology, and the course "
+                "search depends on a map that cannot be used without a mouse.\n"
+                "Candidates who cannot apply online are told to email the support team, but nobody has tested that "
+                "route or knows how many people need it.",
+                actions=(
+                    "Test the prototype with at least 5 candidates who use assistive technology, including screen "
+                    "reader and voice control users, and fix what they find.",
+                    "Design and test a way to find courses that does not depend on the map.",
+                ),
+            )
+        },
+        evidence={
+            5: "Two rounds of research with 11 candidates with access needs, 4 of them screen reader users; the 14 "
+            "issues found are fixed (design history, research rounds 6 and 7). The course search now has a list view "
+            "that works without the map.",
+            10: "The service owner agreed three measures of success, each with a baseline from last year's recruitment "
+            "cycle; the performance framework that sets them out was shared with the panel.",
+        },
+    ),
+    Story(
+        "Apply for teacher training",
+        Phase.ALPHA,
+        held=28,
+        letters="g",
+        reassessment=True,
+        steps=(*SUBMIT_CHECK_SHARE, Step("accept", 6, t(10, 50))),
+        written={
+            5: Written(
+                done_well="Since the alpha assessment the team has tested with 11 candidates with access needs, 4 of "
+                "them screen reader users and 2 voice control users, and fixed the 14 issues they found.\n"
+                "The course search now has a list view that works with a keyboard and a screen reader; the map is "
+                "an extra, and research showed most candidates prefer the list.\n"
+                "The team tested the support route with Get Into Teaching advisers, who now take applications over "
+                "the phone for candidates who cannot apply online.",
+                to_improve="The team should keep testing with assistive technology users as it builds the beta, not "
+                "only before assessments.",
+            )
+        },
+    ),
+    Story(
+        "Claim Carer's Allowance",
+        Phase.PRIVATE_BETA,
+        held=46,
+        letters="ggagggaggggggg",
+        steps=(*SUBMIT_CHECK_SHARE, Step("accept", 7, t(15, 30), by="delivery")),
+    ),
+    Story(
+        "Book a driving theory test",
+        Phase.PUBLIC_BETA,
+        held=15,
+        letters="ggggggggaggggr",
+        steps=(*SUBMIT_CHECK_SHARE, Step("challenge", 8, t(16, 5), CHALLENGE)),
+        written={
+            14: Written(
+                done_well="The team monitors its own front end, and alerts reach the developer on call during "
+                "working hours.",
+                to_improve="The service must be reassessed on this point before going live.\n"
+                "The team could not show how the service behaves when the test booking system run by the test "
+                "centre supplier stops answering. New test slots are released every Monday morning, and the booking "
+                "system failed twice under that load in the last year.\n"
+                "There is no out-of-hours support, though learner drivers book at any time of day.",
+                actions=(
+                    "Agree with the test centre supplier what happens when the booking system is unavailable, and "
+                    "show the panel how the service behaves when it is.",
+                    "Rehearse the failover with the supplier and the live service team, and share the runbook.",
+                ),
+            )
+        },
+    ),
+    Story(
+        "Apply for a fishing licence",
+        Phase.ALPHA,
+        held=6,
+        letters="ggggaggggggagg",
+        steps=SUBMIT_CHECK_SHARE,
+    ),
+    Story(
+        "Search property boundaries",
+        Phase.LIVE,
+        held=3,
+        letters="gggggggggagggg",
+        steps=(Step("submit", 1, t(17, 10)), Step("check", 2, t(11, 25))),
+    ),
+    Story(
+        "Get help with school costs",
+        Phase.ALPHA,
+        held=4,
+        letters="ggagggggggggag",
+        steps=(
+            Step("submit", 1, t(15, 55)),
+            Step("return", 2, t(10, 30), RETURN),
+            Step("revise", 2, t(14, 15)),
+            Step("submit", 2, t(16, 45)),
+        ),
+        vague={3: "Improve how the channels join up.", 13: "Use more common components."},
+    ),
+    # The panel met yesterday and is still writing.
+    Story("Report a pothole", Phase.PRIVATE_BETA, held=1, letters="ggggagg"),
 ]
 LETTERS = {"g": Rating.GREEN, "a": Rating.AMBER, "r": Rating.RED}
+
+# The report's own timestamps: each transition stamps one or more of them with "now".
+REPORT_STAMPS = [
+    "submitted_at",
+    "shared_at",
+    "accepted_at",
+    "first_published_at",
+    "last_published_at",
+    "latest_revision_created_at",
+]
+# Every timestamp the demo's writes stamp with "now", by model.
+STAMPED = [
+    (get_user_model(), ["date_joined"]),
+    (RoleChange, ["at"]),
+    (Department.history.model, ["history_date"]),
+    (Service.history.model, ["history_date"]),
+    (DeliveryTeamMember.history.model, ["history_date"]),
+    (Assessment.history.model, ["history_date"]),
+    (PanelMember.history.model, ["history_date"]),
+    (ReportStatusChange, ["at"]),
+    (ReportPage, REPORT_STAMPS),
+    (ReportPage.history.model, ["history_date", *REPORT_STAMPS]),
+    (PointRating.history.model, ["history_date"]),
+    (ReportAction, ["created_at", "updated_at"]),
+    (ReportAction.history.model, ["history_date", "created_at", "updated_at"]),
+    (Revision, ["created_at"]),
+    (PageLogEntry, ["timestamp"]),
+]
+# What a published page's revision holds of those, and of the deadline worked out from them.
+REVISION_FIELDS = [*REPORT_STAMPS, "response_due"]
+
+
+@contextlib.contextmanager
+def happening_at(when: datetime.datetime):
+    """Whatever the block writes as "now" is dated `when` instead: the story's past, not the moment of loading.
+    (Anything else writing at the same moment would be re-dated too; the demo is loaded before anything runs.)"""
+    started = timezone.now()
+    yield
+    for model, names in STAMPED:
+        for name in names:
+            model._base_manager.filter(**{f"{name}__gte": started}).update(**{name: when})
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    # Hashing takes about a second each time, so the demo people share one.
+    return make_password(DEMO_PASSWORD)
 
 
 class Command(BaseCommand):
     help = "Loads demo people, services, assessments and reports. Idempotent."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        roles.ensure_groups()
-        people = {username: self._person(username, first, last, group) for username, first, last, group in PEOPLE}
-        services = {row[1]: self._service(*row) for row in SERVICES}
-        for service in services.values():
-            for username, role in TEAM:
-                DeliveryTeamMember.objects.get_or_create(
-                    service=service, user=people[username], defaults={"role": role}
-                )
-        today = timezone.localdate()
-        for service_name, phase, days_ago, status, letters, reassesses in ASSESSMENTS:
-            service = services[service_name]
-            earlier = (
-                Assessment.objects.filter(service=service, phase=reassesses, reassessment_of=None).first()
-                if reassesses
-                else None
-            )
-            assessment, created = Assessment.objects.get_or_create(
-                service=service,
-                phase=phase,
-                reassessment_of=earlier,
-                defaults={"date": today - datetime.timedelta(days=days_ago)},
-            )
-            for username, role in PANEL:
-                PanelMember.objects.get_or_create(assessment=assessment, user=people[username], defaults={"role": role})
-            if not hasattr(assessment, "report"):
-                self._report(assessment, status, letters)
+        with emails.none_for_past_events(), transaction.atomic():
+            self._load()
         self.stdout.write(self.style.SUCCESS("Demo content ready. Demo sign-ins:"))
         for username, first_name, last_name, group in PEOPLE:
             self.stdout.write(f"  {username:<12} {first_name} {last_name}, {group or 'superuser'}")
         self.stdout.write(f"  Every demo person's password: {DEMO_PASSWORD}")
+
+    def _load(self):
+        roles.ensure_groups()
+        today = timezone.localdate()
+        # Everyone was in place a couple of months before the first assessment in the story.
+        earliest = max(story.held for story in STORIES)
+        with happening_at(self._moment(deadlines.add_working_days(today, -earliest - 40), t(9, 0))):
+            self.people = {
+                username: self._person(username, first, last, group) for username, first, last, group in PEOPLE
+            }
+            services = {demo.name: (self._service(demo), demo.setting) for demo in SERVICES}
+            for service, _ in services.values():
+                for username, role in TEAM:
+                    DeliveryTeamMember.objects.get_or_create(
+                        service=service, user=self.people[username], defaults={"role": role}
+                    )
+        told = Counter()
+        for story in STORIES:
+            service, setting = services[story.service]
+            # Each service reads differently from the others, and each of its reports from its others (findings.write).
+            variant = [demo.name for demo in SERVICES].index(story.service) + 7 * told[story.service]
+            told[story.service] += 1
+            held = deadlines.add_working_days(today, -story.held)
+            earlier = None
+            if story.reassessment:
+                earlier = Assessment.objects.filter(service=service, phase=story.phase, reassessment_of=None).first()
+            assessment = Assessment.objects.filter(service=service, phase=story.phase, reassessment_of=earlier).first()
+            if assessment is None:
+                # Booked three weeks ahead.
+                with happening_at(self._moment(held - datetime.timedelta(days=21), t(9, 30))):
+                    assessment = Assessment.objects.create(
+                        service=service, phase=story.phase, reassessment_of=earlier, date=held
+                    )
+                    for username, role in PANEL:
+                        PanelMember.objects.create(assessment=assessment, user=self.people[username], role=role)
+            if not ReportPage.objects.filter(assessment=assessment).exists():
+                self._tell(story, assessment, setting, variant)
 
     def _person(self, username, first_name, last_name, group_name):
         user, created = get_user_model().objects.get_or_create(
@@ -146,46 +557,121 @@ class Command(BaseCommand):
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.save(update_fields=["password"])
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))
         return user
 
-    def _service(self, department_name, name, description, users):
-        department, _ = Department.objects.get_or_create(name=department_name)
+    def _service(self, demo: DemoService) -> Service:
+        department, _ = Department.objects.get_or_create(name=demo.department)
         service, _ = Service.objects.get_or_create(
-            department=department, name=name, defaults={"description": description, "users": users}
+            department=department, name=demo.name, defaults={"description": demo.description, "users": demo.users}
         )
         return service
 
-    def _report(self, assessment, status, letters):
-        draft = report_create(assessment=assessment)
-        # A reassessment rates fewer points than the letters given: those in scope take the letters in order.
-        for rating, letter in zip(draft.ratings.all(), letters, strict=False):
-            self._rate(rating, LETTERS[letter], assessment)
-        if status == ReportStatus.DRAFT:
-            return draft
-        # The demo shows reports part-way through their life; real reports only move through transitions.
-        overall = Rating.overall(r.rating for r in draft.ratings.all())
-        ReportPage.objects.filter(pk=draft.pk).update(status=status, overall_rating=overall or "")
-        report = ReportPage.objects.get(pk=draft.pk)
-        if status == ReportStatus.PUBLISHED:
-            report.save_revision().publish()
-        return report
+    @staticmethod
+    def _moment(day: datetime.date, at: datetime.time) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, at))
 
-    def _rate(self, rating, value, assessment):
-        rating.rating = value
-        rating.done_well = (
-            f"The team showed clear evidence for point {rating.number} in the {assessment.stage_label} phase."
-        )
-        rating.to_improve = (
-            "" if value == Rating.GREEN else f"The team needs to strengthen its work on point {rating.number}."
-        )
-        rating.save()
-        if value != Rating.GREEN:
-            ReportAction.objects.get_or_create(
-                rating=rating,
-                description=f"Show how the team has addressed the gaps found in point {rating.number}.",
-                defaults={"due_date": assessment.date + datetime.timedelta(days=91)},
+    def _tell(self, story: Story, assessment: Assessment, setting: Setting, variant: int) -> None:
+        """The report's life so far: the panel writes it on the day of the assessment, then each step in turn."""
+        with happening_at(self._moment(assessment.date, t(15, 0))):
+            report = report_create(assessment=assessment)
+            self._write(report, story, setting, variant)
+        for step in story.steps:
+            day = deadlines.add_working_days(assessment.date, step.after)
+            with happening_at(self._moment(day, step.at)):
+                self._step(report, story, step, setting, variant)
+            self._derive(report)
+
+    def _write(self, report: ReportPage, story: Story, setting: Setting, variant: int) -> None:
+        lead = self.people["lead"]
+        ratings = list(report.ratings.all())
+        for rating, letter in zip(ratings, story.letters, strict=False):
+            value = LETTERS[letter]
+            text = story.written.get(rating.number) or write(
+                setting,
+                service=story.service,
+                phase=story.phase,
+                number=rating.number,
+                rating=value,
+                variant=variant,
             )
+            writer = self.people[WRITER.get(rating.number, "lead")]
+            editing.rating_update(
+                rating=rating,
+                user=writer,
+                version=rating.version,
+                rating_value=value,
+                done_well=text.done_well,
+                to_improve=text.to_improve,
+            )
+            actions = [story.vague[rating.number]] if rating.number in story.vague else text.actions
+            for description in actions:
+                editing.action_create(rating=rating, user=writer, description=description)
+        if len(story.letters) >= len(ratings):
+            report.refresh_from_db()
+            editing.report_overall_update(
+                report=report,
+                user=lead,
+                version=report.version,
+                overall_rating=report.suggested_overall_rating,
+                reason="",
+            )
+
+    def _step(self, report: ReportPage, story: Story, step: Step, setting: Setting, variant: int) -> None:
+        if step.name == "revise":
+            # The panel replaces the actions the service assessment team sent back as too vague.
+            for number, vague in story.vague.items():
+                rating = report.ratings.get(number=number)
+                text = write(
+                    setting,
+                    service=story.service,
+                    phase=story.phase,
+                    number=number,
+                    rating=rating.rating,
+                    variant=variant,
+                )
+                action = rating.actions.get(description=vague)
+                editing.action_update(
+                    action=action,
+                    user=self.people["lead"],
+                    version=action.version,
+                    description=text.actions[0],
+                    due_date=None,
+                )
+        elif step.name == "actions done":
+            # Recorded by the service assessment team in the admin, from the evidence the delivery team sent.
+            for action in ReportAction.objects.filter(rating__report=report).select_related("rating"):
+                action.status = ReportActionStatus.DONE
+                action.evidence = story.evidence[action.rating.number]
+                action._history_user = self.people["team"]
+                action.save()
+        else:
+            transitions.report_transition(
+                report=ReportPage.objects.get(pk=report.pk),
+                name=step.name,
+                user=self.people[step.by or ACTOR[step.name]],
+                comment=step.comment,
+            )
+
+    @staticmethod
+    def _derive(report: ReportPage) -> None:
+        """Dates the process works out from the moment of a step, worked out again from the story's moment."""
+        report = ReportPage.objects.get(pk=report.pk)
+        history = ReportPage.history.filter(id=report.pk)
+        if report.shared_at:
+            due = deadlines.response_due(timezone.localdate(report.shared_at))
+            ReportPage.objects.filter(pk=report.pk).update(response_due=due)
+            history.filter(shared_at=report.shared_at).update(response_due=due)
+        if report.accepted_at:
+            due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
+            amber = ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER)
+            amber.update(due_date=due)
+            ReportAction.history.filter(id__in=amber.values("pk"), due_date__isnull=False).update(due_date=due)
+        report = ReportPage.objects.get(pk=report.pk)
+        stamped = {name: value for name, value in report.serializable_data().items() if name in REVISION_FIELDS}
+        for revision in Revision.page_revisions.filter(object_id=str(report.pk)):
+            revision.content = {**revision.content, **stamped}
+            revision.save(update_fields=["content"])
