@@ -1,5 +1,6 @@
 """The service assessment team's admin pages in a real Chromium: the admin home (the team's dashboard), the insights
-page with and without a mistake in its dates, and answering a booking request pass axe (WCAG 2.2 AA)."""
+page with and without a mistake in its dates, answering a booking request, the reports list and its inspect view,
+the lists behind "Your actions" and the audit pass axe (WCAG 2.2 AA)."""
 
 import datetime
 
@@ -66,3 +67,19 @@ def test_the_insights_header_names_the_page_and_the_period_is_typed_in_boxes(tea
     page.get_by_role("group", name="From").get_by_label("Month").fill("2")
     page.get_by_role("button", name="Show").click()
     assert "Assessments from 1 February 2026 to 31 March 2026" in page.locator("main").inner_text()
+
+
+def test_the_reports_list_its_inspect_view_the_your_actions_lists_and_the_audit_pass_axe(team_page):
+    page, base, _ = team_page
+    page.goto(base + "/admin/")
+    your_actions = page.eval_on_selector_all("tr:has([data-count]) a", "links => links.map(link => link.href)")
+    assert len(your_actions) == 8
+    for url in [base + "/admin/assessment-reports/", *your_actions, base + "/admin/audit/"]:
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert axe_violations(page) == [], url
+
+    page.goto(base + "/admin/assessment-reports/")
+    page.locator("table.listing tbody tr td a").first.click()
+    page.wait_for_url("**/admin/assessment-reports/inspect/**")
+    assert axe_violations(page) == [], page.url
