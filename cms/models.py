@@ -10,8 +10,6 @@ from wagtail.search import index
 
 from .blocks import ContentBlock
 
-SERVICE_MANUAL_POINT_URL = "https://www.gov.uk/service-manual/service-standard/point-{number}-{slug}"
-
 
 class ServiceStandardPointQuerySet(models.QuerySet):
     def in_order(self):

@@ -100,10 +100,6 @@ def search_reports(reports: QuerySet[ReportPage], query: str):
     )
 
 
-def report_list(filters: ReportFilters):
-    return search_reports(filter_reports(published_reports(), filters), filters.query)
-
-
 def reports_index_url(report: ReportPage, request=None) -> str:
     """The reports list's URL, from the report's own: every report lives directly under the reports index."""
     url = report.get_url(request) or f"/reports/{report.slug}/"

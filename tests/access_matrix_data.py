@@ -689,7 +689,6 @@ PUBLIC_ADMIN_ROUTES = frozenset(
         "admin/logout/",
         "admin/jsi18n/",
         "admin/sprite/",
-        "admin/modeladmin/jsi18n/",
         "django-admin/login/",
         "django-admin/logout/",
     }

@@ -171,6 +171,7 @@ def test_the_team_sets_template_ids_and_they_apply_to_emails_queued_afterwards(t
     page = team_client.get(reverse("wagtailsettings:edit", args=["workflow", "notifytemplates"]), follow=True)
     assert page.status_code == 200
     assert "((response_deadline))" in page.text  # each field says what its template is given
+    assert 'name="feedback_survey_url"' not in page.text  # the survey link is not set here
     url = page.redirect_chain[-1][0]
     new_id = str(uuid.uuid4())
 
@@ -180,4 +181,5 @@ def test_the_team_sets_template_ids_and_they_apply_to_emails_queued_afterwards(t
     settings_row = NotifyTemplates.current()
     assert settings_row.template_id(kinds.REPORT_RETURNED) == new_id
     assert settings_row.template_id(kinds.REPORT_SHARED) == template_id(kinds.REPORT_SHARED)  # blank: default
-    assert settings_row.survey_url() == "https://survey.example.com/"
+    # The feedback email links to the survey page, not to a link set here: a posted survey link is ignored.
+    assert not hasattr(settings_row, "feedback_survey_url")

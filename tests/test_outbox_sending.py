@@ -11,7 +11,7 @@ from django.utils import timezone
 from workflow.models import NotifyTemplates, OutboxEmail, OutboxStatus
 from workflow.notify import kinds, outbox
 from workflow.notify.outbox import NewEmail
-from workflow.tasks import send_due_emails, send_outbox_email, send_outbox_emails
+from workflow.tasks import send_due_emails, send_outbox_emails
 
 from .notify_fixtures import make_due, running_fake_notify, sent, template_id
 
@@ -42,7 +42,7 @@ def row() -> OutboxEmail:
 def test_a_queued_email_is_sent_with_its_id_as_the_reference(fake_notify):
     [pk] = queue()
 
-    send_outbox_email(pk)
+    send_outbox_emails([pk])
 
     [notification] = sent(fake_notify)
     email = row()

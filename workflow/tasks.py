@@ -22,10 +22,6 @@ from workflow.notify import outbox
 logger = logging.getLogger(__name__)
 
 
-def send_outbox_email(outbox_id) -> str:
-    return send_outbox_emails([outbox_id])
-
-
 def send_outbox_emails(ids) -> str:
     result = outbox.drain(ids=list(ids))
     return f"sent={result.sent} retrying={result.retrying} failed={result.failed}"

@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
-    "wagtail_modeladmin",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -222,7 +221,6 @@ NOTIFY_TIMEOUT = float(env("NOTIFY_TIMEOUT", "10"))  # seconds per request
 NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN")
 # Template ids are set in the Wagtail admin (Settings > Notify templates); these fill in the blank ones.
 NOTIFY_TEMPLATE_IDS: dict[str, str] = {}
-FEEDBACK_SURVEY_URL = env("FEEDBACK_SURVEY_URL", "")
 # The outbox: failed sends (429, 5xx, timeouts, refused connections) are retried with exponential backoff
 # and jitter, base * 2^(attempt - 1) capped at the maximum, until NOTIFY_MAX_ATTEMPTS; then marked failed.
 NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "10"))

@@ -28,7 +28,6 @@ NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "http://127.0.0.1:6011")
 NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", "local-callback-token-not-a-secret")  # noqa: S105
 # The fake server's templates (workflow/notify/templates.json), which `make run` loads into it.
 NOTIFY_TEMPLATE_IDS = local_notify_template_ids()
-FEEDBACK_SURVEY_URL = env("FEEDBACK_SURVEY_URL", "https://feedback.example.com/service-assessment")
 # Serve static files straight from the build output (site/dist), without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

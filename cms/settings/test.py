@@ -18,7 +18,6 @@ NOTIFY_API_KEY = "test-33333333-3333-4333-8333-333333333333-44444444-4444-4444-8
 NOTIFY_BASE_URL = "http://127.0.0.1:9"
 NOTIFY_CALLBACK_TOKEN = "tests-callback-token-not-a-secret"  # noqa: S105
 NOTIFY_TEMPLATE_IDS = local_notify_template_ids()
-FEEDBACK_SURVEY_URL = "https://feedback.example.com/service-assessment"
 WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
 # Serve static files straight from the build output (site/dist), without collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -56,9 +56,6 @@ class AssessmentQuerySet(models.QuerySet):
     def for_assessor(self, user):
         return self.filter(panel_members__user=user).distinct()
 
-    def for_delivery_team_member(self, user):
-        return self.filter(service__team_members__user=user).distinct()
-
 
 class Assessment(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="assessments")
@@ -186,7 +183,3 @@ class DeliveryTeamMember(models.Model):
             raise ValidationError(
                 {"user": "This person sits on a panel assessing this service, so cannot join its team."}
             )
-
-    @property
-    def can_respond(self) -> bool:
-        return self.role in DeliveryTeamRole.responders()

@@ -57,7 +57,3 @@ class BookingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.service} ({self.get_phase_display()}), {self.get_status_display().lower()}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == BookingStatus.REQUESTED

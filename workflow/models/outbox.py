@@ -117,9 +117,6 @@ class NotifyTemplates(BaseGenericSetting):
     amber_actions_overdue = _template_field(kinds.KINDS[kinds.AMBER_ACTIONS_OVERDUE])
     reassessment_needed = _template_field(kinds.KINDS[kinds.REASSESSMENT_NEEDED])
     sign_in_link = _template_field(kinds.KINDS[kinds.SIGN_IN_LINK])
-    feedback_survey_url = models.URLField(
-        "feedback survey link", blank=True, help_text="The survey the feedback request links to."
-    )
 
     panels = [
         MultiFieldPanel(
@@ -127,7 +124,6 @@ class NotifyTemplates(BaseGenericSetting):
             heading="Template ids",
             help_text="Each template's id from GOV.UK Notify. Leave one blank to use this deployment's default.",
         ),
-        FieldPanel("feedback_survey_url"),
     ]
 
     class Meta:
@@ -140,6 +136,3 @@ class NotifyTemplates(BaseGenericSetting):
 
     def template_id(self, kind: str) -> str:
         return (getattr(self, kind, "") or "").strip() or settings.NOTIFY_TEMPLATE_IDS.get(kind, "")
-
-    def survey_url(self) -> str:
-        return self.feedback_survey_url.strip() or settings.FEEDBACK_SURVEY_URL

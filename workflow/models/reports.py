@@ -140,9 +140,6 @@ def _plus_team(report, user) -> bool:
 
 
 class ReportPageQuerySet(PageQuerySet):
-    def for_status(self, *statuses):
-        return self.filter(status__in=statuses)
-
     def with_assessment(self):
         return self.select_related("assessment__service__department")
 
@@ -195,7 +192,8 @@ class ReportPage(ConcurrentTransitionMixin, Page):
         index.FilterField("status"),
     ]
 
-    template = "workflow/report_page.html"
+    # The public page of a published report is publishing's to render; the model only names it.
+    template = "publishing/report_page.html"
 
     class Meta:
         verbose_name = "assessment report"

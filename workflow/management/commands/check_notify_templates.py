@@ -37,8 +37,6 @@ class Command(BaseCommand):
         for kind in kinds.KINDS.values():
             found = self._check(client, kind, templates.template_id(kind.key))
             problems += [f"{kind.name} ({kind.key}): {problem}" for problem in found]
-        if templates.survey_url() == "":
-            problems.append("Feedback request: no feedback survey link is set (Settings > Notify templates).")
         if problems:
             for problem in problems:
                 self.stderr.write(self.style.ERROR(problem))
