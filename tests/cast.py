@@ -3,6 +3,8 @@ through the real transition services (no status is ever set by hand)."""
 
 from dataclasses import dataclass
 
+from django.test import Client
+
 from workflow import roles
 from workflow.models import (
     DeliveryTeamRole,
@@ -107,3 +109,10 @@ def report_in(status: str, cast: Cast, letters: str = "gggggagggggggg") -> Repor
         comment = "We disagree with point 6." if step == "challenge" else ""
         report = transitions.report_transition(report=report, name=step, user=actor[step], comment=comment)
     return ReportPage.objects.get(pk=report.pk)
+
+
+def signed_in(user) -> Client:
+    """A test client signed in as this person, without going through a sign-in page."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -8,14 +8,13 @@ import re
 from urllib.parse import urljoin
 
 import pytest
-from django.test import Client
 from wagtail.users.models import UserProfile
 
 from workflow import roles
 from workflow.admin import audit, history
 from workflow.models import Assessment, ReportAction, ReportStatus
 
-from .cast import make_cast, report_in
+from .cast import make_cast, report_in, signed_in
 from .factories import AssessmentFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +25,6 @@ UTC = datetime.UTC
 @pytest.fixture
 def team():
     return UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM])
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def audit_page(client, **params) -> str:

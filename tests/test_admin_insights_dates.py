@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from workflow.models import Assessment, BookingRequest, BookingStatus, Phase, ReportStatus
 from workflow.services.booking import booking_request
 
-from .cast import make_cast, report_in
+from .cast import make_cast, report_in, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +32,6 @@ OWN_FILES = [
 @pytest.fixture
 def cast():
     return make_cast(date=datetime.date(2026, 3, 2))
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def boxes(html: str, name: str) -> dict[str, str | None]:

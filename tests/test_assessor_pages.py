@@ -13,7 +13,7 @@ from workflow.models import PanelRole, PointRating, Rating, ReportAction, Report
 from workflow.services import transitions
 from workflow.services.reports import report_create
 
-from .cast import make_cast, rate, report_in
+from .cast import make_cast, rate, report_in, signed_in
 from .factories import AssessmentFactory, PanelMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +27,6 @@ def cast():
 @pytest.fixture
 def draft(cast):
     return report_create(assessment=cast.assessment)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name, *args):

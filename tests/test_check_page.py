@@ -7,14 +7,13 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from workflow.models import PointRating, Rating, ReportPage, ReportStatus
 from workflow.services import transitions
 from workflow.services.reports import report_create
 
-from .cast import make_cast, rate
+from .cast import make_cast, rate, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +23,6 @@ REASON = "Point 6 is nearly met: the team has booked its research."
 @pytest.fixture
 def cast():
     return make_cast()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def text(html: str) -> str:

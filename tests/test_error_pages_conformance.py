@@ -14,15 +14,9 @@ from workflow.models import ReportAction, ReportStatus
 from workflow.services import feedback
 from workflow.services.reports import report_create
 
-from .cast import make_cast, report_in
+from .cast import make_cast, report_in, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def title(html: str) -> str:

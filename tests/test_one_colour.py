@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template import Context, Template
-from django.test import Client
 
 from cms.templatetags.govuk import NOTICE_TAG_COLOURS, RAG_TAG_COLOURS, TAG_HEX, rag_colour, tag_hex
 from workflow import insights
@@ -20,7 +19,7 @@ from workflow.models import BookingStatus, PanelRole, Phase, Rating, ReportActio
 from workflow.services.booking import booking_accept, booking_reject, booking_request
 from workflow.templatetags.report_status import STATUS_TAG_COLOURS, status_colour
 
-from .cast import PATH_TO, make_cast, report_in
+from .cast import PATH_TO, make_cast, report_in, signed_in
 
 ROOT = Path(settings.BASE_DIR)
 SOURCES = {"cms/templatetags/govuk.py", "workflow/templatetags/report_status.py"}
@@ -104,12 +103,6 @@ def tag_of(html: str, words: str) -> str:
     match = re.search(rf'<strong class="govuk-tag govuk-tag--(\w+)[^"]*">\s*{re.escape(words)}\s*</strong>', html)
     assert match, f"no tag saying {words!r}"
     return match.group(1)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db

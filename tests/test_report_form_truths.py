@@ -6,7 +6,6 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -15,7 +14,7 @@ from workflow.forms.base import NULL_CHARACTERS_MESSAGE
 from workflow.models import PointRating, Rating, ReportAction, ReportPage, ReportStatus
 from workflow.services.reports import report_create
 
-from .cast import make_cast, rate
+from .cast import make_cast, rate, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +32,6 @@ def cast():
 @pytest.fixture
 def draft(cast):
     return report_create(assessment=cast.assessment)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name, *args):
