@@ -1,0 +1,10 @@
+"""The process's figures for every template, so a page says "within 7 days" by asking `workflow.deadlines`, never by
+typing the number: `{{ deadlines.SHARE_WITHIN_DAYS }}`."""
+
+from workflow import deadlines as _deadlines
+
+FIGURES = {name: getattr(_deadlines, name) for name in dir(_deadlines) if name.isupper()}
+
+
+def deadlines(request):
+    return {"deadlines": FIGURES}
