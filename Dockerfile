@@ -30,7 +30,7 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install .
 
-# The application code (.dockerignore leaves out tests, local tooling, node_modules and any
+# The application code (.dockerignore leaves out tests, local tooling (scripts, devtools, bench), node_modules and any
 # locally built site/dist), then the assets built in the first stage.
 COPY . .
 COPY --from=frontend /build/site/dist ./site/dist

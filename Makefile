@@ -31,8 +31,9 @@ run: install assets
 	$(PY) manage.py setup_schedules
 	$(PY) scripts/run_local.py
 
+# Line coverage of the product code (cms, workflow, publishing, notify) is reported after every run, passed or not.
 test: install assets
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m coverage run -m pytest $(PYTEST_ARGS); status=$$?; $(PY) -m coverage report; exit $$status
 
 test-postgres: install assets
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(PY) -m pytest $(PYTEST_ARGS)

@@ -8,7 +8,7 @@ What it does:
 
 1. Makes a fresh database (a temporary SQLite file, or a temporary database on the PostgreSQL server given)
    and migrates it.
-2. Starts the fake Notify server (workflow/notify/fake_server.py) in this process, with the project's
+2. Starts the fake Notify server (devtools/fake_notify.py) in this process, with the project's
    templates, failing 10% of sends at random with 429, 500, 502 or 503; it also drops a connection and
    accepts-then-stalls a send (so that the client times out on an email Notify did take) every few
    seconds.
@@ -44,7 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workflow.notify.fake_server import FakeNotifyServer, FakeTemplate  # noqa: E402
+from devtools.fake_notify import FakeNotifyServer, FakeTemplate  # noqa: E402
 
 API_KEY = f"bench-{uuid.uuid4()}-{uuid.uuid4()}"
 FAULT_STATUSES = (429, 500, 502, 503)
@@ -97,12 +97,12 @@ def temporary_database(url: str | None):
 
 
 def project_templates() -> list[FakeTemplate]:
-    items = json.loads((ROOT / "workflow" / "notify" / "templates.json").read_text(encoding="utf-8"))
+    items = json.loads((ROOT / "devtools" / "notify_templates.json").read_text(encoding="utf-8"))
     return [FakeTemplate(id=i["id"], name=i["name"], subject=i["subject"], body=i["body"]) for i in items]
 
 
 def local_template_ids() -> dict[str, str]:
-    items = json.loads((ROOT / "workflow" / "notify" / "templates.json").read_text(encoding="utf-8"))
+    items = json.loads((ROOT / "devtools" / "notify_templates.json").read_text(encoding="utf-8"))
     return {item["key"]: item["id"] for item in items}
 
 
@@ -151,7 +151,7 @@ class Saboteur(threading.Thread):
 def queue_emails(count: int) -> list[str]:
     from django.db import transaction
 
-    from workflow.notify import kinds, outbox
+    from notify import kinds, outbox
 
     kind = kinds.KINDS[kinds.REPORT_SHARED]
     ids: list[str] = []
@@ -172,7 +172,7 @@ def queue_emails(count: int) -> list[str]:
 
 
 def outstanding() -> int:
-    from workflow.models import OutboxEmail, OutboxStatus
+    from notify.models import OutboxEmail, OutboxStatus
 
     return OutboxEmail.objects.filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.SENDING]).count()
 
@@ -205,7 +205,7 @@ def main() -> int:
         import django
 
         django.setup()
-        from workflow.models import NotifyTemplates
+        from notify.models import NotifyTemplates
 
         # As the service assessment team would, in Settings > Notify templates.
         NotifyTemplates.objects.create(**{key: template_id for key, template_id in local_template_ids().items()})
@@ -242,7 +242,7 @@ def main() -> int:
 
 
 def report(server, left, elapsed, queued_in, saboteur, fault_rate, per_second, cluster_log) -> int:
-    from workflow.models import OutboxEmail
+    from notify.models import OutboxEmail
 
     ids = [str(pk) for pk in OutboxEmail.objects.values_list("pk", flat=True)]  # every email queued
     received = collections.Counter(notification["reference"] for notification in server.sent)

@@ -34,6 +34,8 @@ urlpatterns = [
         auth_views.LogoutView.as_view(http_method_names=SIGN_OUT_METHODS, template_name=SIGN_OUT_PAGE),
         name="logout",
     ),
+    # Notify's delivery receipts: the address is set in Notify, so it stays /notify/callback/.
+    path("notify/", include("notify.urls")),
     path("", include("workflow.urls")),
     path("", include("publishing.urls")),
 ]

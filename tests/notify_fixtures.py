@@ -1,5 +1,5 @@
 """A fake GOV.UK Notify for tests: started on a free port with the project's templates
-(workflow/notify/templates.json), with the settings pointed at it. Tests talk to it through the real
+(devtools/notify_templates.json), with the settings pointed at it. Tests talk to it through the real
 notifications-python-client; nothing patches the client.
 
 Each test module makes it a fixture with `running_fake_notify` (see there).
@@ -12,10 +12,10 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from workflow.models import OutboxEmail, OutboxStatus
-from workflow.notify.fake_server import FakeNotifyServer, FakeTemplate
+from devtools.fake_notify import FakeNotifyServer, FakeTemplate
+from notify.models import OutboxEmail, OutboxStatus
 
-TEMPLATES_JSON = Path(__file__).resolve().parent.parent / "workflow" / "notify" / "templates.json"
+TEMPLATES_JSON = Path(__file__).resolve().parent.parent / "devtools" / "notify_templates.json"
 
 
 def project_templates(*, leave_out: tuple[str, ...] = ()) -> list[FakeTemplate]:

@@ -14,7 +14,6 @@ import contextlib
 import contextvars
 import datetime
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,13 +23,16 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from notify import kinds
+from notify import outbox as notify_outbox
+from notify.markdown import plain_personalisation
+from notify.models import OutboxEmail, OutboxStatus
+from notify.outbox import NewEmail
 from workflow import deadlines, roles, selectors
 from workflow.models import (
     Assessment,
     DeliveryTeamMember,
     DeliveryTeamRole,
-    OutboxEmail,
-    OutboxStatus,
     PanelMember,
     PanelRole,
     Rating,
@@ -39,9 +41,6 @@ from workflow.models import (
     ReportStatus,
     ReportStatusChange,
 )
-from workflow.notify import kinds
-from workflow.notify import outbox as notify_outbox
-from workflow.notify.outbox import NewEmail
 from workflow.services import feedback as feedback_survey
 
 logger = logging.getLogger(__name__)
@@ -70,10 +69,16 @@ def queue_for_status_change(status_change_id: int) -> None:
     if change is None:
         return
     # Normally written already, in the transition's transaction (and writing twice would insert nothing).
-    if not OutboxEmail.objects.filter(status_change=change).exists():
+    event = status_change_event(change)
+    if not OutboxEmail.objects.filter(event=event).exists():
         notify_outbox.write(emails_for_status_change(change))
-    ids = OutboxEmail.objects.filter(status_change=change, status=OutboxStatus.QUEUED).values_list("pk", flat=True)
+    ids = OutboxEmail.objects.filter(event=event, status=OutboxStatus.QUEUED).values_list("pk", flat=True)
     notify_outbox.enqueue(list(ids))
+
+
+def status_change_event(change: ReportStatusChange) -> str:
+    """The outbox's key for the emails of a status change."""
+    return f"status-change:{change.pk}"
 
 
 def write_for_status_change(change: ReportStatusChange) -> list:
@@ -176,55 +181,15 @@ def _person(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else "Someone"
 
 
-# --- personalisation as plain text ----------------------------------------------------------------
-#
-# GOV.UK Notify escapes HTML in personalisation, then formats the whole email as its Markdown: text people type
-# (comments, reasons, actions, names of people and services) could add a link whose target is hidden, a heading, an
-# inset, a list, a rule or a table, or make its own line vanish as a link definition. Each is neutralised with a
-# zero width space, which a reader does not see: before a character that would start one of these at the start of
-# a line, and after every closing bracket (a link needs "](", "][" or "]:"). Notify removes zero width spaces from
-# the items of a list, so their brackets are escaped with a backslash instead, which Notify's Markdown removes.
-# Bare web addresses still become links, but a reader sees where they go.
-
-ZERO_WIDTH_SPACE = "\u200b"
-_FORMATTING_LINE_START = re.compile(r"(^|\r\n|\r|\n)( *)(?=[#^>*+\-•_=|:~`\[]|\d+[.)])")
-_CLOSING_BRACKET = re.compile(r"\](?!\u200b)")
-# Personalisation that keeps its line breaks; any other value is one line, as a line break in a name would start a
-# new paragraph of the email.
-MULTILINE = frozenset({"comment", "reasons"})
-
-
-def plain_text(value: str, *, multiline: bool = True) -> str:
-    """The value, shown by Notify as the text it is. Running it twice changes nothing more."""
-    if not multiline:
-        value = " ".join(value.split())
-    value = _CLOSING_BRACKET.sub("]" + ZERO_WIDTH_SPACE, value)
-    return _FORMATTING_LINE_START.sub(lambda match: match[1] + match[2] + ZERO_WIDTH_SPACE, value)
-
-
-def _plain_list_item(value) -> str:
-    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(str(value).split()))
-
-
-def plain_personalisation(personalisation: dict) -> dict:
-    return {
-        key: [_plain_list_item(item) for item in value]
-        if isinstance(value, list)
-        else plain_text(value, multiline=key in MULTILINE)
-        if isinstance(value, str)
-        else value
-        for key, value in personalisation.items()
-    }
-
-
 def _email(kind: str, recipient: Recipient, key: str, personalisation: dict, *, report=None, change=None) -> NewEmail:
     return NewEmail(
         kind=kind,
         email_address=recipient.email,
+        # People's own words are shown as they typed them, never as Notify's Markdown (notify.markdown).
         personalisation=plain_personalisation(personalisation),
         idempotency_key=f"{kind}:{key}:{recipient.email.lower()}",
-        report=report,
-        status_change=change,
+        subject=report,
+        event=status_change_event(change) if change is not None else "",
     )
 
 

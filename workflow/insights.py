@@ -19,9 +19,11 @@ from cms.spreadsheets import spreadsheet_cell
 from cms.templatetags.govuk import rag_colour, tag_hex
 from workflow import deadlines
 from workflow.models import Phase, PointRating, Rating, ReportPage, ReportStatus
+from workflow.transitions import ReportTransition
 
-COUNTED = [ReportStatus.SHARED, ReportStatus.CHALLENGED, ReportStatus.ACCEPTED, ReportStatus.PUBLISHED]
 RATINGS = [Rating.RED, Rating.AMBER, Rating.GREEN]
+# The delivery team's answer to a shared report.
+RESPONSES = [ReportTransition.ACCEPT, ReportTransition.CHALLENGE]
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ class Insights:
 
 
 def _reports(start: datetime.date, end: datetime.date):
-    return ReportPage.objects.filter(status__in=COUNTED, assessment__date__range=(start, end))
+    return ReportPage.objects.filter(
+        status__in=ReportStatus.seen_by_delivery_team(), assessment__date__range=(start, end)
+    )
 
 
 def _rag(field: str) -> dict:
@@ -106,9 +110,7 @@ def timings(start: datetime.date, end: datetime.date) -> list[Timing]:
     reports = (
         _reports(start, end)
         .select_related("assessment")
-        .annotate(
-            responded_at=Min("status_changes__at", filter=Q(status_changes__transition__in=["accept", "challenge"]))
-        )
+        .annotate(responded_at=Min("status_changes__at", filter=Q(status_changes__transition__in=RESPONSES)))
     )
     to_share, to_respond = [], []
     for report in reports:

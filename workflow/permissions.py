@@ -69,8 +69,7 @@ def is_responder(user, report) -> bool:
     )
 
 
-# The panel edits a draft; during a challenge it makes the changes agreed with the team.
-PANEL_EDITS_IN = (ReportStatus.DRAFT, ReportStatus.CHALLENGED)
+PANEL_EDITS_IN = ReportStatus.editable_by_panel()
 # The delivery team sees its report once shared with it, and from then on.
 TEAM_SEES_FROM = (ReportStatus.SHARED, ReportStatus.ACCEPTED, ReportStatus.CHALLENGED, ReportStatus.PUBLISHED)
 
@@ -91,6 +90,82 @@ def can_edit_report(user, report) -> bool:
 
 def can_give_overall_rating(user, report) -> bool:
     return can_edit_report(user, report) and is_lead_assessor(user, report)
+
+
+def may_edit(user, report, *, lead_only: bool = False) -> bool:
+    """Whether this person may change the report now: the overall rating (`lead_only`) or the rest."""
+    return can_give_overall_rating(user, report) if lead_only else can_edit_report(user, report)
+
+
+def why_status_stops_edit(user, report, *, lead_only: bool = False) -> str | None:
+    """Why the report's status, and nothing else, stops this person saving an edit (the lead submitted it while
+    they typed), in words for them; None when they may edit now, or could not whatever the status."""
+    if report.status in PANEL_EDITS_IN:
+        return None
+    if lead_only:
+        could = is_lead_assessor(user, report)
+    else:
+        could = is_on_panel(user, report) and panel_role(user, report) != PanelRole.OBSERVER
+    return ReportStatus(report.status).why_panel_cannot_edit if could else None
+
+
+def may_post_edit(user, report, *, lead_only: bool = False) -> bool:
+    """Whether a save from this person reaches its form. Opening the form needs `may_edit`; a save may also come
+    from a panel member whose report has moved on since they opened it, who is shown the form again with what they
+    typed and why it was not saved, instead of "You cannot access this page"."""
+    return (
+        may_edit(user, report, lead_only=lead_only)
+        or why_status_stops_edit(user, report, lead_only=lead_only) is not None
+    )
+
+
+def why_read_only(user, report) -> str | None:
+    """Why this person sees the report without edit links, in words for them; None when they may edit it."""
+    if can_edit_report(user, report):
+        return None
+    role = panel_role(user, report)
+    if role == PanelRole.OBSERVER:
+        return "You are an observer on this panel, so you can read the report but not change it."
+    if role is None or not is_on_panel(user, report):
+        return "You are not on this assessment's panel, so you can read the report but not change it."
+    return ReportStatus(report.status).why_panel_cannot_edit
+
+
+def may_start_report(user, assessment) -> bool:
+    """The lead assessor starts the report of an assessment. Reads the person's seats from `assessment.own_seats`
+    when the caller has fetched them (the dashboard, for every row at once)."""
+    seats = getattr(assessment, "own_seats", None)
+    if seats is not None:
+        return any(seat.user_id == user.pk and seat.role == PanelRole.LEAD for seat in seats)
+    return assessment.panel_members.filter(user=user, role=PanelRole.LEAD).exists()
+
+
+# Booking. The delivery team asks for its service's assessment (the service assessment team may ask for any
+# service); the service assessment team answers.
+def may_book_assessments(user) -> bool:
+    """Whether this person has the booking pages, where they ask for their services' assessments."""
+    return is_delivery_team_member(user)
+
+
+def may_request_assessment(user, service) -> bool:
+    return is_assessment_team(user) or (
+        is_delivery_team_member(user) and service.team_members.filter(user=user).exists()
+    )
+
+
+def may_decide_booking(user) -> bool:
+    # The admin's booking pages go by the model permission the team's group holds; the team itself too, since
+    # that permission could be given to someone outside it.
+    return user.has_perm("workflow.change_bookingrequest") and is_assessment_team(user)
+
+
+# The admin's reports on every report: the audit history and the insights.
+def may_see_audit(user) -> bool:
+    return user.has_perm("workflow.view_reportpage")
+
+
+def may_see_insights(user) -> bool:
+    return user.has_perm("workflow.view_reportpage")
 
 
 # People. The service assessment team gives and takes the roles of the process; only a superuser makes staff,

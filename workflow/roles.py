@@ -32,9 +32,9 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         # passwords and every group, in Wagtail's user admin and its bulk actions.
         "workflow.manage_people",
         # The email outbox (read-only, with a resend button for failed emails) and the Notify template ids.
-        "workflow.view_outboxemail",
-        "workflow.resend_outboxemail",
-        "workflow.change_notifytemplates",
+        "notify.view_outboxemail",
+        "notify.resend_outboxemail",
+        "notify.change_notifytemplates",
         "workflow.change_reportformhelptexts",
         # Booking requests: the team accepts or rejects them (through workflow.services.booking).
         "workflow.view_bookingrequest",

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from notify.models import OutboxEmail, OutboxStatus
 from workflow import deadlines, permissions
 from workflow.models import (
     Assessment,
-    OutboxEmail,
-    OutboxStatus,
     PanelMember,
     PanelRole,
     Rating,
@@ -24,6 +23,7 @@ from workflow.models import (
     ReportStatus,
     ReportStatusChange,
 )
+from workflow.transitions import ReportTransition
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,11 @@ def _reports() -> QuerySet[ReportPage]:
 
 def _with_challenges(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
     # Newest first: a report challenged, resolved and challenged again shows the reasons that stand now.
-    challenges = ReportStatusChange.objects.filter(transition="challenge").select_related("by").order_by("-at", "-pk")
+    challenges = (
+        ReportStatusChange.objects.filter(transition=ReportTransition.CHALLENGE)
+        .select_related("by")
+        .order_by("-at", "-pk")
+    )
     return reports.prefetch_related(Prefetch("status_changes", queryset=challenges, to_attr="challenges"))
 
 
@@ -124,9 +128,6 @@ def response_deadline(report: ReportPage, *, today: datetime.date | None = None)
     return Deadline(due=report.response_due, today=_today(today))
 
 
-SHARE_DEADLINE_RUNS_IN = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.CHECKED)
-
-
 def share_deadline(report: ReportPage, *, today: datetime.date | None = None) -> Deadline | None:
     """The service assessment team's deadline to share the report, while it is not yet shared."""
     return assessment_share_deadline(report.assessment, report, today=today)
@@ -137,7 +138,7 @@ def assessment_share_deadline(
 ) -> Deadline | None:
     """The deadline to share the report of an assessment while it is not yet shared, whether or not anyone has
     started it (`report` None)."""
-    if report is not None and report.status not in SHARE_DEADLINE_RUNS_IN:
+    if report is not None and report.status not in ReportStatus.not_yet_shared():
         return None
     return Deadline(due=deadlines.share_due(assessment.date), today=_today(today))
 
@@ -168,7 +169,7 @@ def open_actions_for_delivery_team(user, *, today: datetime.date | None = None) 
     actions = (
         ReportAction.objects.filter(
             status=ReportActionStatus.OPEN,
-            rating__report__status__in=[ReportStatus.ACCEPTED, ReportStatus.PUBLISHED],
+            rating__report__status__in=ReportStatus.accepted_by_delivery_team(),
             rating__report__assessment__service__team_members__user=user,
         )
         .select_related("rating__report__assessment__service")
@@ -201,7 +202,7 @@ def late_assessments(today: datetime.date | None = None) -> QuerySet[Assessment]
     today = _today(today)
     return (
         Assessment.objects.filter(date__lt=deadlines.share_missed_for_assessments_before(today))
-        .filter(Q(report__isnull=True) | Q(report__status__in=SHARE_DEADLINE_RUNS_IN))
+        .filter(Q(report__isnull=True) | Q(report__status__in=ReportStatus.not_yet_shared()))
         .select_related("service__department", "reassessment_of", "report")
         .prefetch_related(
             Prefetch(
@@ -237,7 +238,7 @@ def open_amber_actions() -> QuerySet[ReportAction]:
     return ReportAction.objects.filter(
         status=ReportActionStatus.OPEN,
         rating__rating=Rating.AMBER,
-        rating__report__status__in=[ReportStatus.ACCEPTED, ReportStatus.PUBLISHED],
+        rating__report__status__in=ReportStatus.accepted_by_delivery_team(),
         due_date__isnull=False,
     ).select_related("rating__report__assessment__service")
 
@@ -270,16 +271,7 @@ def assessment_team_worklist(today: datetime.date | None = None) -> Worklist:
     """What the service assessment team has to do, or is waiting on, oldest assessment first."""
     today = _today(today)
     reports = _with_challenges(
-        _reports()
-        .filter(
-            status__in=[
-                ReportStatus.SUBMITTED,
-                ReportStatus.CHECKED,
-                ReportStatus.SHARED,
-                ReportStatus.CHALLENGED,
-            ]
-        )
-        .order_by("assessment__date", "pk")
+        _reports().filter(status__in=ReportStatus.on_assessment_team_worklist()).order_by("assessment__date", "pk")
     )
     worklist = Worklist()
     for report in reports:
@@ -305,10 +297,32 @@ def challenged_reports() -> list[ReportRow]:
 
 
 def latest_challenge(report: ReportPage) -> ReportStatusChange | None:
-    return report.status_changes.filter(transition="challenge").select_related("by").order_by("-at", "-pk").first()
+    return (
+        report.status_changes.filter(transition=ReportTransition.CHALLENGE)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
-def report_history(report: ReportPage) -> QuerySet[ReportStatusChange]:
+SENT_BACK_TO_PANEL_BY = (ReportTransition.RETURN, ReportTransition.CHALLENGE)
+
+
+def standing_challenge(report: ReportPage) -> ReportStatusChange | None:
+    """The challenge the report is under now; None once it is resolved (or was never challenged)."""
+    return latest_challenge(report) if report.status == ReportStatus.CHALLENGED else None
+
+
+def sent_back_to_panel(report: ReportPage) -> ReportStatusChange | None:
+    """The return or challenge that gave the report back to the panel, while the panel still has it from that."""
+    latest = report.status_changes.last()
+    if latest and latest.to_status == report.status and latest.transition in SENT_BACK_TO_PANEL_BY:
+        return latest
+    return None
+
+
+def status_changes(report: ReportPage) -> QuerySet[ReportStatusChange]:
+    """The report's status history, oldest first."""
     return report.status_changes.select_related("by").order_by("at", "pk")
 
 

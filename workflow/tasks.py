@@ -1,8 +1,6 @@
-"""The django-q2 tasks that send email. `setup_schedules` creates the schedules that run the periodic ones.
+"""The workflow's own schedule of emails; `setup_schedules` creates the schedule that runs it. Sending is notify's
+(notify.tasks).
 
-- `send_outbox_emails(ids)`: queued after commit by the code that wrote the rows.
-- `send_due_emails()`: every minute: retries that have come due, rows whose task was lost, rows left
-  "sending" by a worker that died.
 - `send_scheduled_reminders()`: every hour; from 7am UK time it writes the day's reminders and overdue notices.
   Running it again the same day sends nothing twice (each email's idempotency key is unique), so the reminders go
   out once a day at the first run from 7am, in winter (GMT) and summer (BST) alike, and a run missed at 7am (the
@@ -16,21 +14,10 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
+from notify import outbox
 from workflow import emails
-from workflow.notify import outbox
 
 logger = logging.getLogger(__name__)
-
-
-def send_outbox_emails(ids) -> str:
-    result = outbox.drain(ids=list(ids))
-    return f"sent={result.sent} retrying={result.retrying} failed={result.failed}"
-
-
-def send_due_emails() -> str:
-    recovered = outbox.recover_stale()
-    result = outbox.drain()
-    return f"sent={result.sent} retrying={result.retrying} failed={result.failed} recovered={recovered}"
 
 
 UK = zoneinfo.ZoneInfo("Europe/London")

@@ -13,6 +13,5 @@ urlpatterns = [
     path("assessment-team/", include(("workflow.views.assessment_team", "assessment_team"))),
     path("plus/", include(("workflow.views.plus", "plus"))),
     path("bookings/", include(("workflow.views.booking", "booking"))),
-    path("notify/", include(("workflow.views.notify", "notify"))),
     path("sign-in/", include(("workflow.views.signin", "signin"))),
 ]

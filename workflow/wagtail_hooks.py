@@ -1,39 +1,21 @@
-"""The email outbox in the Wagtail admin: every email's status, attempts and last error, a filter by status,
-search by address, and a "Resend" action for failed ones. Nobody adds, edits or deletes outbox rows by
-hand. A panel on the admin dashboard tells the service assessment team when emails have failed.
+"""The service assessment team's control room in the Wagtail admin. The email outbox is notify's own
+(notify.wagtail_hooks)."""
 
-The Notify template ids are a setting (Settings > Notify templates), registered in workflow.models.outbox.
-"""
-
-from django.contrib import messages
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.text import Truncator
-from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from workflow.admin import filters
-from workflow.admin.audit import AuditView, may_see_audit
+from workflow import permissions
+from workflow.admin.audit import AuditView
 from workflow.admin.booking import BookingViewSet
 from workflow.admin.dashboard import YourActionsPanel
 from workflow.admin.feedback import FeedbackInvitationViewSet, ReadOnlyPolicy
-from workflow.admin.insights import InsightsView, may_see_insights
-from workflow.admin.reports import ReportViewSet
+from workflow.admin.insights import InsightsView
+from workflow.admin.reports import ReportViewSet, report_policy
 from workflow.admin.viewsets import (
     AssessmentViewSet,
     DeliveryTeamMemberViewSet,
@@ -42,195 +24,17 @@ from workflow.admin.viewsets import (
     ReportActionViewSet,
     ServiceViewSet,
 )
-from workflow.models import FeedbackInvitation, OutboxEmail, OutboxStatus
-from workflow.notify.outbox import CannotResend, resend
+from workflow.models import FeedbackInvitation, ReportPage
 
-FAILED_STATUSES = OutboxStatus.resendable()
-
-
-class OutboxPermissionPolicy(ModelPermissionPolicy):
-    """Rows are written by the service only: nobody, not even a superuser, adds, edits or deletes them."""
-
-    WRITE = frozenset({"add", "change", "delete"})
-
-    def user_has_permission(self, user, action):
-        return action not in self.WRITE and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([action for action in actions if action not in self.WRITE])
-
-
-register_permission_policy(OutboxEmail, OutboxPermissionPolicy(OutboxEmail))
 register_permission_policy(FeedbackInvitation, ReadOnlyPolicy(FeedbackInvitation))
 
 
-def _error(email: OutboxEmail) -> str:
-    return Truncator(email.last_error).chars(90)
-
-
-class OutboxIndexView(generic.IndexView):
-    base_filterset_class = filters.filterset_with(filters.EMAIL_PARAM, filters.EMAIL_LISTS, "Your actions")
-
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        if instance.can_resend and self.user_has_permission("resend"):
-            buttons.append(Button("Resend", url=_resend_url(instance), icon_name="redirect", priority=5))
-        return buttons
-
-
-class OutboxInspectView(generic.InspectView):
-    def get_personalisation_display_value(self):
-        if self.object.is_secret:
-            return "Not shown: it holds a sign-in link."
-        return "\n".join(f"{key}: {value}" for key, value in self.object.personalisation.items())
-
-    def get_header_buttons(self):
-        buttons = super().get_header_buttons()
-        if self.object.can_resend and self.user_has_permission("resend"):
-            buttons = [HeaderButton("Resend", url=_resend_url(self.object), icon_name="redirect"), *buttons]
-        return buttons
-
-
-def _resend_url(email: OutboxEmail) -> str:
-    return reverse("outbox:resend", args=[email.pk])
-
-
-class ResendView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """GET asks to confirm; POST resends and goes back to the email."""
-
-    model = OutboxEmail
-    permission_required = "resend"
-    template_name = "workflow/notify/confirm_resend.html"
-    page_title = "Resend email"
-    header_icon = "mail"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(OutboxEmail, pk=kwargs["pk"])
-
-    def get_page_subtitle(self):
-        return str(self.object)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("outbox:index"), "label": "Email outbox"},
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            email=self.object,
-            inspect_url=reverse("outbox:inspect", args=[self.object.pk]),
-            resend_url=_resend_url(self.object),
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        try:
-            sent = resend(self.object)
-        except CannotResend as refusal:
-            messages.error(request, str(refusal))
-            return redirect("outbox:inspect", self.object.pk)
-        if sent.pk == self.object.pk:
-            messages.success(request, f"The email to {self.object.email_address} will be sent again.")
-        else:
-            messages.success(request, f"A new copy of the email to {self.object.email_address} will be sent.")
-        return redirect("outbox:inspect", sent.pk)
-
-
-class OutboxViewSet(ModelViewSet):
-    model = OutboxEmail
-    name = "outbox"
-    icon = "mail"
-    menu_label = "Email outbox"
-    menu_order = 850
-    add_to_admin_menu = True
-    add_to_reference_index = False
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    index_view_class = OutboxIndexView
-    inspect_view_class = OutboxInspectView
-    list_filter = ["status", "kind"]
-    search_fields = ["email_address"]
-    search_backend_name = None
-    # Required by ModelViewSet; unused, since the permission policy refuses add, change and delete to all.
-    form_fields = ["email_address"]
-    ordering = ["-created_at"]
-    list_per_page = 50
-    inspect_view_fields = [
-        "id",
-        "kind",
-        "email_address",
-        "status",
-        "attempts",
-        "last_error",
-        "next_attempt_at",
-        "created_at",
-        "sent_at",
-        "completed_at",
-        "notify_id",
-        "template_id",
-        "report",
-        "resent_from",
-        "personalisation",
-    ]
-
-    @cached_property
-    def list_display(self):
-        return [
-            "__str__",
-            StatusTagColumn(
-                "status", label="Status", accessor="get_status_display", primary=lambda e: e.status in FAILED_STATUSES
-            ),
-            Column("attempts", label="Attempts"),
-            Column("last_error", label="Last error", accessor=_error),
-            DateColumn("created_at", label="Queued"),
-        ]
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("resend/<uuid:pk>/", ResendView.as_view(), name="resend"),
-        ]
-
-
-@hooks.register("register_admin_viewset")
-def register_outbox_viewset():
-    return OutboxViewSet()
-
-
-class FailedEmailsPanel(Component):
-    """On the admin dashboard, for people who can see the outbox: how many emails failed."""
-
-    name = "failed_emails"
-    order = 50
-
-    def render_html(self, parent_context):
-        request = parent_context["request"]
-        if not request.user.has_perm("workflow.view_outboxemail"):
-            return ""
-        counts = dict(
-            OutboxEmail.objects.filter(status__in=FAILED_STATUSES)
-            .values_list("status")
-            .annotate(count=Count("pk"))
-            .values_list("status", "count")
-        )
-        if not counts:
-            return ""
-        index = reverse("outbox:index")
-        rows = [
-            (label, counts[status], f"{index}?status={status}")
-            for status, label in OutboxStatus.choices
-            if counts.get(status)
-        ]
-        return render_to_string("workflow/notify/failed_emails_panel.html", {"rows": rows})
-
-
-@hooks.register("construct_homepage_panels")
-def add_failed_emails_panel(request, panels):
-    panels.insert(0, FailedEmailsPanel())
+@hooks.register("notify_subject_admin_url")
+def report_in_the_outbox(subject, user):
+    # An email about a report links to the report's page in the admin, not to the page editor.
+    if isinstance(subject, ReportPage) and report_policy.user_has_permission(user, "view"):
+        return reverse("admin_reports:inspect", args=[subject.pk])
+    return None
 
 
 # The service assessment team's control room: services, assessments, panels, delivery teams, actions and reports
@@ -281,12 +85,12 @@ def register_audit_and_insights_urls():
 
 class AuditMenuItem(MenuItem):
     def is_shown(self, request):
-        return may_see_audit(request.user)
+        return permissions.may_see_audit(request.user)
 
 
 class InsightsMenuItem(MenuItem):
     def is_shown(self, request):
-        return may_see_insights(request.user)
+        return permissions.may_see_insights(request.user)
 
 
 @hooks.register("register_admin_menu_item")

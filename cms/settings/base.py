@@ -1,6 +1,5 @@
 """Settings shared by every environment. Values that differ between machines come from the environment."""
 
-import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -32,12 +31,6 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
-def local_notify_template_ids() -> dict[str, str]:
-    """The template ids of the local fake Notify server (workflow/notify/templates.json), for dev and tests."""
-    templates = json.loads((BASE_DIR / "workflow" / "notify" / "templates.json").read_text(encoding="utf-8"))
-    return {template["key"]: template["id"] for template in templates}
-
-
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -47,6 +40,7 @@ INSTALLED_APPS = [
     # Ours first, so our templates win over the apps' own.
     "publishing",
     "workflow",
+    "notify",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -214,7 +208,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The reports section is the publishing app's; workflow places report pages under it without importing it.
 REPORTS_INDEX_PAGE_MODEL = "publishing.ReportIndexPage"
 
-# GOV.UK Notify. Local development and tests point these at the fake Notify server (workflow/notify).
+# GOV.UK Notify. Local development and tests point these at the fake Notify server (devtools/fake_notify.py).
 NOTIFY_API_KEY = env("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 NOTIFY_TIMEOUT = float(env("NOTIFY_TIMEOUT", "10"))  # seconds per request

@@ -3,7 +3,8 @@
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
-from .base import env, local_notify_template_ids
+from .base import env
+from .fake_notify import template_ids as fake_notify_template_ids
 
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "local-development-only-not-a-secret")  # noqa: S105
@@ -26,8 +27,8 @@ NOTIFY_API_KEY = env(
 )
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "http://127.0.0.1:6011")
 NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", "local-callback-token-not-a-secret")  # noqa: S105
-# The fake server's templates (workflow/notify/templates.json), which `make run` loads into it.
-NOTIFY_TEMPLATE_IDS = local_notify_template_ids()
+# The fake server's templates (devtools/notify_templates.json), which `make run` loads into it.
+NOTIFY_TEMPLATE_IDS = fake_notify_template_ids()
 # Serve static files straight from the build output (site/dist), without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

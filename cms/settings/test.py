@@ -1,7 +1,8 @@
 """The pytest suite. DATABASE_URL selects PostgreSQL; SQLite otherwise."""
 
 from .base import *  # noqa: F403
-from .base import Q_CLUSTER, local_notify_template_ids
+from .base import Q_CLUSTER
+from .fake_notify import template_ids as fake_notify_template_ids
 
 DEBUG = False
 SECRET_KEY = "tests-only-not-a-secret"  # noqa: S105
@@ -17,7 +18,7 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 NOTIFY_API_KEY = "test-33333333-3333-4333-8333-333333333333-44444444-4444-4444-8444-444444444444"
 NOTIFY_BASE_URL = "http://127.0.0.1:9"
 NOTIFY_CALLBACK_TOKEN = "tests-callback-token-not-a-secret"  # noqa: S105
-NOTIFY_TEMPLATE_IDS = local_notify_template_ids()
+NOTIFY_TEMPLATE_IDS = fake_notify_template_ids()
 WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
 # Serve static files straight from the build output (site/dist), without collectstatic.
 WHITENOISE_USE_FINDERS = True

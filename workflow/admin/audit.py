@@ -5,13 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from workflow.permissions import may_see_audit
+
 from . import history
 
 PER_PAGE = 100
-
-
-def may_see_audit(user) -> bool:
-    return user.has_perm("workflow.view_reportpage")
 
 
 class AuditView(WagtailAdminTemplateMixin, TemplateView):

@@ -16,11 +16,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from cms.dates import AdminDateInput, DateField
-from workflow import roles
+from workflow import permissions, roles
 from workflow.models import BookingRequest, BookingStatus, PanelRole
 from workflow.services.booking import BookingRefused, booking_accept, booking_reject, open_amber_actions
-
-DECIDE = "workflow.change_bookingrequest"
 
 
 def _assessors():
@@ -69,7 +67,7 @@ class DecideView(WagtailAdminTemplateMixin, FormView):
     header_icon = "calendar"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(DECIDE):
+        if not permissions.may_decide_booking(request.user):
             raise PermissionDenied
         self.booking = get_object_or_404(
             BookingRequest.objects.select_related("service", "requested_by"), pk=kwargs["pk"]
@@ -119,7 +117,7 @@ class DecideView(WagtailAdminTemplateMixin, FormView):
 class BookingInspectView(generic.InspectView):
     def get_header_buttons(self):
         buttons = super().get_header_buttons()
-        if self.object.status == BookingStatus.REQUESTED and self.request.user.has_perm(DECIDE):
+        if self.object.status == BookingStatus.REQUESTED and permissions.may_decide_booking(self.request.user):
             buttons = [
                 HeaderButton(
                     "Accept or reject", url=reverse("bookings:decide", args=[self.object.pk]), icon_name="tick"
@@ -134,7 +132,7 @@ class BookingIndexView(generic.IndexView):
         return None
 
     def get_edit_url(self, instance):
-        if instance.status == BookingStatus.REQUESTED and self.request.user.has_perm(DECIDE):
+        if instance.status == BookingStatus.REQUESTED and permissions.may_decide_booking(self.request.user):
             return reverse("bookings:decide", args=[instance.pk])
         return None
 

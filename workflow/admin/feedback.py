@@ -8,7 +8,7 @@ from wagtail.contrib.forms.views import SubmissionsListView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from cms.spreadsheets import spreadsheet_cell
-from workflow.models import FeedbackInvitation
+from workflow.models import FeedbackInvitation, FeedbackSurveyPage
 
 
 class FeedbackSubmissionsListView(SubmissionsListView):
@@ -17,6 +17,12 @@ class FeedbackSubmissionsListView(SubmissionsListView):
 
     def write_csv_row(self, writer, row_dict):
         return super().write_csv_row(writer, {field: spreadsheet_cell(value) for field, value in row_dict.items()})
+
+
+# Wagtail's own way to give a form page its answers' view (AbstractForm.get_submissions_list_view_class). Set here, as
+# the admin loads, so that the page's model needs nothing from the admin: the view is only served by admin URLs, and
+# Wagtail loads every app's wagtail_hooks, which import this module, before it builds them.
+FeedbackSurveyPage.submissions_list_view_class = FeedbackSubmissionsListView
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):

@@ -165,7 +165,7 @@ def rows(*querysets: QuerySet, limit: int | None = None) -> list[AuditRow]:
     return [row for row in audit if row.action != "Changed" or row.changes]
 
 
-def report_history(report: ReportPage) -> list[AuditRow]:
+def field_changes(report: ReportPage) -> list[AuditRow]:
     """Every recorded change to the report, its ratings and their actions."""
     return rows(
         ReportPage.history.filter(id=report.pk),

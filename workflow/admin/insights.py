@@ -12,6 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.dates import AdminDateInput, DateField
 from workflow import insights
+from workflow.permissions import may_see_insights
 
 TABLES = ("points", "phases", "timings")
 
@@ -36,10 +37,6 @@ class PeriodForm(forms.Form):
 def default_period() -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
     return today - datetime.timedelta(days=365), today
-
-
-def may_see_insights(user) -> bool:
-    return user.has_perm("workflow.view_reportpage")
 
 
 class InsightsView(WagtailAdminTemplateMixin, TemplateView):

@@ -20,19 +20,10 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from workflow import selectors
 from workflow.models import ReportAction, ReportPage
 from workflow.services.transitions import TransitionRefused, allowed_transitions, report_transition
+from workflow.transitions import ReportTransition
 
 from . import filters, history
 from .columns import LinkedRowsMixin, ReportStatusColumn
-
-BUTTON_LABELS = {
-    "submit": "Submit",
-    "return": "Return to the panel",
-    "check": "Mark as checked",
-    "share": "Share with the delivery team",
-    "accept": "Accept and publish",
-    "challenge": "Challenge",
-    "resolve": "Resolve the challenge",
-}
 
 
 class ReadOnlyReportPolicy(ModelPermissionPolicy):
@@ -88,14 +79,14 @@ class ReportInspectView(ReportPolicyMixin, generic.InspectView):
         context.update(
             report=report,
             ratings=report.ratings.all(),
-            status_changes=selectors.report_history(report),
-            field_history=history.report_history(report),
+            status_changes=selectors.status_changes(report),
+            field_history=history.field_changes(report),
             transitions=[
                 {
-                    "name": transition.name,
-                    "label": BUTTON_LABELS.get(transition.name, transition.name.capitalize()),
-                    "comment_required": transition.comment_required,
+                    "spec": transition,
                     "url": reverse("admin_reports:transition", args=[report.pk, transition.name]),
+                    # Sending the report back is never the step the page leads to.
+                    "secondary": transition.name == ReportTransition.RETURN,
                 }
                 for transition in allowed_transitions(report, self.request.user)
             ],

@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 
 from cms.dates import DateField
+from workflow import deadlines, ratings
 from workflow.models import Rating, ReportFormHelpTexts
 
 from .base import WithoutNullCharactersForm
@@ -141,8 +142,8 @@ class ActionForm(HelpTextsFromSettings, WithoutNullCharactersForm):
         label="Due date (optional)",
         name="Due date",
         required=False,
-        help_text="For example, 31 1 2027. Actions on amber points are due 3 months after the team accepts the "
-        "report, whatever date you give here.",
+        help_text=f"For example, 31 1 2027. Actions on amber points are due {deadlines.AMBER_ACTIONS_WITHIN_MONTHS} "
+        "months after the team accepts the report, whatever date you give here.",
     )
 
 
@@ -182,10 +183,6 @@ class OverallRatingForm(VersionedForm):
         cleaned = super().clean()
         overall = cleaned.get("overall_rating")
         reason_given = "reason" in self.errors or cleaned.get("reason", "").strip()
-        if self.suggested and overall and overall != self.suggested and not reason_given:
-            self.add_error(
-                "reason",
-                f"Give a reason for an overall rating of {Rating(overall).label.lower()}: "
-                f"the point ratings suggest {Rating(self.suggested).label.lower()}",
-            )
+        if ratings.reason_needed(overall, self.suggested) and not reason_given:
+            self.add_error("reason", ratings.reason_missing(overall, self.suggested))
         return cleaned

@@ -4,7 +4,6 @@ from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionSta
 from .content import ReportFormHelpTexts
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
 from .history import ReportStatusChange
-from .outbox import NotifyTemplates, OutboxEmail, OutboxStatus
 from .people import RoleChange
 from .reports import PointRating, ReportAction, ReportPage
 
@@ -20,9 +19,6 @@ __all__ = [
     "FeedbackInvitation",
     "FeedbackSubmission",
     "FeedbackSurveyPage",
-    "NotifyTemplates",
-    "OutboxEmail",
-    "OutboxStatus",
     "PanelMember",
     "PanelRole",
     "Phase",

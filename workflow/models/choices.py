@@ -41,6 +41,55 @@ class ReportStatus(models.TextChoices):
     CHALLENGED = "challenged", "Challenged"
     PUBLISHED = "published", "Published"
 
+    # The groups of statuses the rules talk about, each named once.
+
+    @classmethod
+    def editable_by_panel(cls) -> list[str]:
+        """The panel edits a draft; during a challenge it makes the changes agreed with the team."""
+        return [cls.DRAFT, cls.CHALLENGED]
+
+    @classmethod
+    def not_yet_shared(cls) -> list[str]:
+        """Before the delivery team has it: the share-by deadline runs."""
+        return [cls.DRAFT, cls.SUBMITTED, cls.CHECKED]
+
+    @classmethod
+    def awaiting_assessment_team(cls) -> list[str]:
+        """Submitted by the panel, for the service assessment team to check and share, or return to the panel."""
+        return [cls.SUBMITTED, cls.CHECKED]
+
+    @classmethod
+    def on_assessment_team_worklist(cls) -> list[str]:
+        """From submission until the delivery team accepts: the team checks, shares, then waits on the response
+        or the challenge."""
+        return [cls.SUBMITTED, cls.CHECKED, cls.SHARED, cls.CHALLENGED]
+
+    @classmethod
+    def seen_by_delivery_team(cls) -> list[str]:
+        """Shared with the delivery team, and everything after."""
+        return [cls.SHARED, cls.CHALLENGED, cls.ACCEPTED, cls.PUBLISHED]
+
+    @classmethod
+    def accepted_by_delivery_team(cls) -> list[str]:
+        """Accepted, published or not yet: the report's actions are the team's to do."""
+        return [cls.ACCEPTED, cls.PUBLISHED]
+
+    @property
+    def why_panel_cannot_edit(self) -> str:
+        """In words for a panel member, why the report cannot be changed in this status."""
+        return _PANEL_CANNOT_EDIT_BECAUSE.get(self, "The panel cannot change the report now.")
+
+
+# A dict in the class body would be taken for a member.
+_PANEL_CANNOT_EDIT_BECAUSE = {
+    ReportStatus.SUBMITTED: "The report has been submitted to the service assessment team, so the panel can no "
+    "longer change it. If something needs to change, ask the service assessment team to return it to the panel.",
+    ReportStatus.CHECKED: "The service assessment team has checked the report, so the panel can no longer change it.",
+    ReportStatus.SHARED: "The report has been shared with the delivery team, so the panel can no longer change it.",
+    ReportStatus.ACCEPTED: "The delivery team has accepted the report, so it can no longer be changed.",
+    ReportStatus.PUBLISHED: "The report has been accepted and published, so it can no longer be changed.",
+}
+
 
 class Rating(models.TextChoices):
     GREEN = "green", "Green"

@@ -15,7 +15,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.text import shorten
-from workflow import deadlines, permissions
+from workflow import deadlines, permissions, ratings
 
 from .assessments import Assessment
 from .choices import Rating, ReportActionStatus, ReportStatus
@@ -75,10 +75,7 @@ def overall_rating_given(report: "ReportPage") -> str | None:
     if not report.overall_rating:
         return "Give the overall rating."
     if report.overall_rating_differs and not report.overall_rating_reason.strip():
-        return (
-            f"Give a reason for an overall rating of {report.get_overall_rating_display().lower()}: "
-            f"the point ratings suggest {Rating(report.suggested_overall_rating).label.lower()}."
-        )
+        return f"{ratings.reason_missing(report.overall_rating, report.suggested_overall_rating)}."
     return None
 
 
@@ -231,8 +228,7 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     def overall_rating_differs(self) -> bool:
         """Whether the lead's overall rating is not the one the point ratings suggest: only then does it need the
         lead's reason, and only then is the reason shown to the checker and the delivery team."""
-        suggested = self.suggested_overall_rating
-        return bool(suggested and self.overall_rating and self.overall_rating != suggested)
+        return ratings.reason_needed(self.overall_rating, self.suggested_overall_rating)
 
     @property
     def overall_rating_agrees(self) -> bool:
@@ -258,7 +254,7 @@ class ReportPage(ConcurrentTransitionMixin, Page):
 
     @transition(
         field=status,
-        source=[ReportStatus.SUBMITTED, ReportStatus.CHECKED],
+        source=ReportStatus.awaiting_assessment_team(),
         target=ReportStatus.DRAFT,
         permission=_assessment_team,
     )

@@ -35,12 +35,6 @@ class BookingRefused(Exception):
         super().__init__(" ".join(reasons))
 
 
-def may_request(user, service: Service) -> bool:
-    return permissions.is_assessment_team(user) or (
-        permissions.is_delivery_team_member(user) and service.team_members.filter(user=user).exists()
-    )
-
-
 def last_assessment(service: Service) -> Assessment | None:
     """The service's most recent assessment that has a report."""
     return service.assessments.filter(report__isnull=False).order_by("-date", "-pk").first()
@@ -76,7 +70,7 @@ def booking_request(
     preferred_dates: str = "",
     notes: str = "",
 ) -> BookingRequest:
-    if not may_request(user, service):
+    if not permissions.may_request_assessment(user, service):
         raise PermissionDenied("Only the service's delivery team can ask for its assessment.")
     Service.objects.select_for_update().filter(pk=service.pk).first()  # one request at a time per service
     reasons = []
@@ -95,7 +89,7 @@ def booking_request(
             reasons.append("Choose the assessment of your service whose red points are to be reassessed.")
         elif not red_points(reassesses):
             reasons.append("That assessment has no red points to reassess.")
-        elif reassesses.report.status not in (ReportStatus.ACCEPTED, ReportStatus.PUBLISHED):
+        elif reassesses.report.status not in ReportStatus.accepted_by_delivery_team():
             reasons.append("A reassessment can be booked once the report of the assessment is published.")
     else:
         reassesses = None
@@ -113,7 +107,7 @@ def booking_request(
 
 
 def _open_for_decision(booking: BookingRequest, user) -> BookingRequest:
-    if not permissions.is_assessment_team(user):
+    if not permissions.may_decide_booking(user):
         raise PermissionDenied("Only the service assessment team answers booking requests.")
     locked = BookingRequest.objects.select_for_update().get(pk=booking.pk)
     if locked.status != BookingStatus.REQUESTED:

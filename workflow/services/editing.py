@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from workflow import permissions
+from workflow import permissions, ratings
 from workflow.models import PointRating, Rating, ReportAction, ReportPage
 
 
@@ -158,13 +158,8 @@ def report_overall_update(*, report: ReportPage, user, version: int, overall_rat
     if overall_rating not in Rating.values:
         raise ValidationError({"overall_rating": "Select the overall rating"})
     suggested = locked.suggested_overall_rating
-    if suggested and overall_rating != suggested and not reason.strip():
-        raise ValidationError(
-            {
-                "reason": f"Give a reason for an overall rating of {Rating(overall_rating).label.lower()}: "
-                f"the point ratings suggest {Rating(suggested).label.lower()}"
-            }
-        )
+    if ratings.reason_needed(overall_rating, suggested) and not reason.strip():
+        raise ValidationError({"reason": ratings.reason_missing(overall_rating, suggested)})
     if overall_rating == suggested:
         reason = ""  # explains nothing, as in _drop_unneeded_reason; saved in one change rather than two
     _save(locked, user, overall_rating=overall_rating, overall_rating_reason=reason)

@@ -1,18 +1,13 @@
-"""The feedback survey: the page with its three default questions, one-time links, and answering.
+"""The feedback survey: the page with its three default questions, and the one-time links to it. The page
+itself takes the answers (workflow.models.feedback)."""
 
-A link works once: the invitation is marked used in the same transaction that saves the answer, by an update
-that only succeeds while it is still unused, so two submissions of one link cannot both count."""
-
-import uuid
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import transaction
-from django.template.response import TemplateResponse
-from django.utils import timezone
 from wagtail.models import Page, Site
 
-from workflow.models import Assessment, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
+from workflow.models import Assessment, FeedbackInvitation, FeedbackSurveyPage
 
 ANSWERS = "Great\nOk\nNot good"
 DEFAULT_QUESTIONS = [
@@ -20,8 +15,6 @@ DEFAULT_QUESTIONS = [
     ("How was the assessment on the day?", "on_the_day"),
     ("How was using this service?", "using_the_service"),
 ]
-USED_TEMPLATE = "workflow/feedback/link_used.html"
-INVALID_TEMPLATE = "workflow/feedback/link_invalid.html"
 
 
 def _default_fields():
@@ -66,44 +59,3 @@ def invitation_link(*, assessment: Assessment, email: str) -> str:
     token = invitation(assessment=assessment, email=email).token
     path = urlparse(page.get_url() or "").path or "/"
     return f"{settings.BASE_URL.rstrip('/')}{path}?token={token}"
-
-
-def _find(token: str | None) -> FeedbackInvitation | None:
-    try:
-        value = uuid.UUID(str(token))
-    except (TypeError, ValueError):
-        return None
-    return FeedbackInvitation.objects.select_related("assessment__service").filter(token=value).first()
-
-
-def serve_survey(page: FeedbackSurveyPage, request, *args, **kwargs):
-    token = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
-    found = _find(token)
-    context = page.get_context(request)
-    if found is None:
-        return TemplateResponse(request, INVALID_TEMPLATE, context, status=404)
-    if found.used_at is not None:
-        return TemplateResponse(request, USED_TEMPLATE, context, status=410)
-    context["invitation"] = found
-    if request.method == "POST":
-        form = page.get_form(request.POST, page=page, user=request.user)
-        if form.is_valid():
-            submission = answer(page=page, invitation=found, data=form.cleaned_data)
-            if submission is None:
-                return TemplateResponse(request, USED_TEMPLATE, context, status=410)
-            return page.render_landing_page(request, submission, *args, **kwargs)
-    else:
-        form = page.get_form(page=page, user=request.user)
-    context["form"] = form
-    return TemplateResponse(request, page.get_template(request), context)
-
-
-@transaction.atomic
-def answer(*, page: FeedbackSurveyPage, invitation: FeedbackInvitation, data: dict) -> FeedbackSubmission | None:
-    """Saves the answers and uses up the link; None when the link was used meanwhile."""
-    claimed = FeedbackInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
-    if not claimed:
-        return None
-    return FeedbackSubmission.objects.create(
-        form_data=data, page=page, assessment=invitation.assessment, invitation=invitation
-    )

@@ -1,6 +1,6 @@
 """The one way a report changes status.
 
-Each transition has a service function (`report_submit`, `report_share`, ...). Each locks the report
+`report_transition` makes any transition of the table in workflow.transitions, by name. It locks the report
 row, checks the person may make the transition and that its conditions hold (saying why not, in
 plain words), performs it, saves, records a status-history row, and queues its emails to be sent
 once the transaction commits. A refusal changes nothing.
@@ -8,8 +8,6 @@ once the transaction commits. A refusal changes nothing.
 Views pass `expected_status`, the status the person's page showed: a report may be returned from submitted
 and from checked, so without it a return pressed on a page that showed "submitted" would go through after
 someone else had checked the report. Code with no page behind it (commands, tests) leaves it out."""
-
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,6 +18,7 @@ from simple_history.utils import bulk_update_with_history
 from workflow import emails
 from workflow.models import Rating, ReportAction, ReportPage, ReportStatusChange
 from workflow.models.reports import Condition
+from workflow.transitions import TRANSITIONS, ReportTransition, TransitionSpec
 
 from .. import deadlines
 
@@ -32,57 +31,25 @@ class TransitionRefused(Exception):
         super().__init__(" ".join(reasons))
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    method: str
-    done: str  # "The report has been {done}."
-    comment_required: str | None = None
-
-
-TRANSITIONS = {
-    transition.name: transition
-    for transition in [
-        Transition("submit", "submit", "submitted to the service assessment team"),
-        Transition(
-            "return",
-            "return_to_panel",
-            "returned to the panel",
-            comment_required="Enter a comment for the panel saying what needs to change",
-        ),
-        Transition("check", "mark_checked", "marked as checked"),
-        Transition("share", "share", "shared with the delivery team"),
-        Transition("accept", "accept", "accepted and published"),
-        Transition(
-            "challenge", "challenge", "challenged", comment_required="Enter your reasons for challenging the report"
-        ),
-        Transition(
-            "resolve",
-            "resolve_challenge",
-            "sent back to the service assessment team to check and share again",
-            comment_required="Enter the changes agreed with the panel and the team",
-        ),
-    ]
-}
-
-
-def _meta(report: ReportPage, transition: Transition):
+def _meta(report: ReportPage, transition: TransitionSpec):
     return getattr(type(report), transition.method)._django_fsm
 
 
-def may_make(report: ReportPage, transition: Transition, user) -> bool:
+def may_make(report: ReportPage, transition: TransitionSpec, user) -> bool:
     """Whether this person may ever make this transition on this report, whatever its status now."""
     # Every source state of a transition method shares its permission: ask any of them.
     any_source = next(iter(_meta(report, transition).transitions.values()))
     return any_source.has_perm(report, user)
 
 
-def allowed_transitions(report: ReportPage, user) -> list[Transition]:
+def allowed_transitions(report: ReportPage, user) -> list[TransitionSpec]:
     """The transitions this person may make on this report now, conditions aside (for buttons)."""
     return [
         transition
         for transition in TRANSITIONS.values()
-        if _meta(report, transition).has_transition(report.status) and may_make(report, transition, user)
+        if transition.made_by_people
+        and _meta(report, transition).has_transition(report.status)
+        and may_make(report, transition, user)
     ]
 
 
@@ -109,7 +76,7 @@ def status_changed_reason(report: ReportPage, expected_status: str | None, user)
     return STATUS_CHANGED.format(status=status)
 
 
-def refusal_reasons(report: ReportPage, transition: Transition, comment: str = "") -> list[str]:
+def refusal_reasons(report: ReportPage, transition: TransitionSpec, comment: str = "") -> list[str]:
     """Why the transition cannot happen now, assuming the person may make it; empty when it can."""
     meta = _meta(report, transition)
     if not meta.has_transition(report.status):
@@ -121,14 +88,14 @@ def refusal_reasons(report: ReportPage, transition: Transition, comment: str = "
             refusal = f"The report cannot be {transition.done} now."
         if refusal:
             reasons.append(refusal)
-    if transition.comment_required and not comment.strip():
-        reasons.append(transition.comment_required + ".")
+    if transition.takes_comment and not comment.strip():
+        reasons.append(transition.comment_prompt + ".")
     return reasons
 
 
 @transaction.atomic
 def _perform(
-    *, report: ReportPage, transition: Transition, user, comment: str = "", expected_status: str | None = None
+    *, report: ReportPage, transition: TransitionSpec, user, comment: str = "", expected_status: str | None = None
 ) -> ReportPage:
     # Lock the row: of two people pressing accept and challenge at once, the second waits, then sees the
     # new status and is refused. (SQLite has no row locks; the status check on save catches it there.)
@@ -144,13 +111,13 @@ def _perform(
     if reasons:
         raise TransitionRefused(reasons)
     _run(locked, transition, user, comment.strip())
-    if transition.name == "accept":
+    if transition.name == ReportTransition.ACCEPT:
         _publish(locked, user)
         locked.refresh_from_db()
     return locked
 
 
-def _run(report: ReportPage, transition: Transition, user, comment: str) -> None:
+def _run(report: ReportPage, transition: TransitionSpec, user, comment: str) -> None:
     from_status = report.status
     getattr(report, transition.method)()
     try:
@@ -179,57 +146,17 @@ def _publish(report: ReportPage, user) -> None:
     for action in amber_actions:
         action.due_date = due
     bulk_update_with_history(amber_actions, ReportAction, ["due_date"], default_user=user)
-    _run(report, Transition("publish", "mark_published", "published"), user, "Published on acceptance.")
+    _run(report, TRANSITIONS[ReportTransition.PUBLISH], user, "Published on acceptance.")
     # The transition's own permission allowed this; the delivery team has no Wagtail page permissions.
     report.save_revision(user=user).publish(user=user, skip_permission_checks=True)
 
 
-def report_submit(*, report: ReportPage, user, expected_status: str | None = None) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["submit"], user=user, expected_status=expected_status)
-
-
-def report_return(*, report: ReportPage, user, comment: str, expected_status: str | None = None) -> ReportPage:
-    return _perform(
-        report=report, transition=TRANSITIONS["return"], user=user, comment=comment, expected_status=expected_status
-    )
-
-
-def report_check(*, report: ReportPage, user, expected_status: str | None = None) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["check"], user=user, expected_status=expected_status)
-
-
-def report_share(*, report: ReportPage, user, expected_status: str | None = None) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["share"], user=user, expected_status=expected_status)
-
-
-def report_accept(*, report: ReportPage, user, expected_status: str | None = None) -> ReportPage:
-    return _perform(report=report, transition=TRANSITIONS["accept"], user=user, expected_status=expected_status)
-
-
-def report_challenge(*, report: ReportPage, user, reasons: str, expected_status: str | None = None) -> ReportPage:
-    return _perform(
-        report=report, transition=TRANSITIONS["challenge"], user=user, comment=reasons, expected_status=expected_status
-    )
-
-
-def report_resolve_challenge(
-    *, report: ReportPage, user, agreed_changes: str, expected_status: str | None = None
-) -> ReportPage:
-    return _perform(
-        report=report,
-        transition=TRANSITIONS["resolve"],
-        user=user,
-        comment=agreed_changes,
-        expected_status=expected_status,
-    )
-
-
 def report_transition(
-    *, report: ReportPage, name: str, user, comment: str = "", expected_status: str | None = None
+    *, report: ReportPage, name: ReportTransition | str, user, comment: str = "", expected_status: str | None = None
 ) -> ReportPage:
-    """For views that take the transition's name from a form: the same checks, by name."""
-    if name not in TRANSITIONS:
-        raise TransitionRefused([f"There is no such change as {name!r}."])
-    return _perform(
-        report=report, transition=TRANSITIONS[name], user=user, comment=comment, expected_status=expected_status
-    )
+    """Makes the transition `name`. A name from a request (the admin's buttons post it in the address) may be any
+    text: one that is not a transition people make is refused like any other."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or not transition.made_by_people:
+        raise TransitionRefused([f"There is no such change as {str(name)!r}."])
+    return _perform(report=report, transition=transition, user=user, comment=comment, expected_status=expected_status)

@@ -11,12 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from workflow import permissions, selectors
 from workflow.forms.responses import ReturnForm
 from workflow.services.transitions import allowed_transitions
+from workflow.transitions import ReportTransition
 
 from .common import get_report_for, perform_transition, refused_now, shown_status
-
-# The transitions this page offers; any other the person may make (a superuser resolving a challenge) has its
-# own page, linked from the report.
-HANDLED_HERE = ("check", "share", "return")
 
 
 def _may_manage(user, report) -> bool:
@@ -41,23 +38,27 @@ def dashboard(request):
 @require_GET
 def report_detail(request, report_id: str):
     report = get_report_for(request.user, report_id, may=_may_manage)
-    allowed = [transition.name for transition in allowed_transitions(report, request.user)]
+    allowed = {transition.name: transition for transition in allowed_transitions(report, request.user)}
     today = timezone.localdate()
     return render(
         request,
         "workflow/assessment_team/report.html",
         {
             "report": selectors.with_ratings(report),
-            "history": selectors.report_history(report),
-            "transitions": [name for name in allowed if name in HANDLED_HERE],
-            "can_resolve": "resolve" in allowed,
+            "history": selectors.status_changes(report),
+            # Each transition the person may make now, or None. Resolving a challenge (a superuser may) has its own
+            # page, linked from this one.
+            "return_to_panel": allowed.get(ReportTransition.RETURN),
+            "check": allowed.get(ReportTransition.CHECK),
+            "share": allowed.get(ReportTransition.SHARE),
+            "resolve": allowed.get(ReportTransition.RESOLVE),
             "share_deadline": selectors.share_deadline(report, today=today),
             "response_deadline": selectors.response_deadline(report, today=today),
         },
     )
 
 
-def _transition_without_comment(name: str):
+def _transition_without_comment(name: ReportTransition):
     @login_required
     @require_POST
     def view(request, report_id: str):
@@ -69,8 +70,8 @@ def _transition_without_comment(name: str):
     return view
 
 
-check = _transition_without_comment("check")
-share = _transition_without_comment("share")
+check = _transition_without_comment(ReportTransition.CHECK)
+share = _transition_without_comment(ReportTransition.SHARE)
 
 
 @login_required
@@ -80,10 +81,10 @@ def return_to_panel(request, report_id: str):
     if request.method == "POST":
         form = ReturnForm(request.POST)
         if form.is_valid():
-            perform_transition(request, report, "return", comment=form.cleaned_data["comment"])
+            perform_transition(request, report, ReportTransition.RETURN, comment=form.cleaned_data["comment"])
             return redirect("assessment_team:report", report_id=report.pk)
     else:
-        if refused_now(request, report, "return"):
+        if refused_now(request, report, ReportTransition.RETURN):
             return redirect("assessment_team:report", report_id=report.pk)
         form = ReturnForm()
     return render(

@@ -36,9 +36,10 @@ from workflow.models import (
 from workflow.services import editing
 from workflow.services.editing import ReportNotEditable, StaleEdit
 from workflow.services.reports import report_create
-from workflow.services.transitions import TRANSITIONS, allowed_transitions, refusal_reasons
+from workflow.services.transitions import refusal_reasons
+from workflow.transitions import TRANSITIONS, ReportTransition
 
-from .common import get_report_for, perform_transition
+from .common import get_report_for, may_make_now, perform_transition
 
 STALE = (
     "Someone else saved a change to {what} while you were editing. Their version is shown below; "
@@ -51,61 +52,17 @@ GONE = (
 ALREADY_REMOVED = "Someone else has removed this action."
 
 
-READ_ONLY_BECAUSE = {
-    ReportStatus.SUBMITTED: "The report has been submitted to the service assessment team, so the panel can no "
-    "longer change it. If something needs to change, ask the service assessment team to return it to the panel.",
-    ReportStatus.CHECKED: "The service assessment team has checked the report, so the panel can no longer change it.",
-    ReportStatus.SHARED: "The report has been shared with the delivery team, so the panel can no longer change it.",
-    ReportStatus.ACCEPTED: "The delivery team has accepted the report, so it can no longer be changed.",
-    ReportStatus.PUBLISHED: "The report has been accepted and published, so it can no longer be changed.",
-}
-
-
-def _status_reason(status: str) -> str:
-    return READ_ONLY_BECAUSE.get(status, "The panel cannot change the report now.")
-
-
-def _read_only_reason(user, report) -> str:
-    """Why this person sees the report without edit links, in words for them."""
-    role = permissions.panel_role(user, report)
-    if role == PanelRole.OBSERVER:
-        return "You are an observer on this panel, so you can read the report but not change it."
-    if role is None or not permissions.is_on_panel(user, report):
-        return "You are not on this assessment's panel, so you can read the report but not change it."
-    return _status_reason(report.status)
-
-
-def _only_the_status_stops(user, report, *, lead_only: bool = False) -> str | None:
-    """Why the report's status, and nothing else, stops this person saving an edit (the lead submitted it while
-    they typed), in words for them; None when they may edit now, or could not whatever the status."""
-    if report.status in permissions.PANEL_EDITS_IN:
-        return None
-    if lead_only:
-        could = permissions.is_lead_assessor(user, report)
-    else:
-        could = permissions.is_on_panel(user, report) and permissions.panel_role(user, report) != PanelRole.OBSERVER
-    return _status_reason(report.status) if could else None
-
-
 def _report_to_edit(request, report_id: int, *, lead_only: bool = False) -> ReportPage:
-    """The report of an edit form. Opening the form needs the person to be able to edit now; a save may also come
-    from a panel member whose report has moved on since they opened it, so that _editable can show them the form
-    again with what they typed and why it was not saved, instead of "You cannot access this page"."""
-    may = permissions.can_give_overall_rating if lead_only else permissions.can_edit_report
-    if request.method == "POST":
-        return get_report_for(
-            request.user,
-            report_id,
-            may=lambda user, report: may(user, report) or _only_the_status_stops(user, report, lead_only=lead_only),
-        )
-    return get_report_for(request.user, report_id, may=may)
+    """The report of an edit form; a save may reach it when only the status stops it, so that _editable can say so."""
+    may = permissions.may_post_edit if request.method == "POST" else permissions.may_edit
+    return get_report_for(request.user, report_id, may=lambda user, report: may(user, report, lead_only=lead_only))
 
 
 def _editable(form, user, report, *, lead_only: bool = False) -> bool:
     """Whether a posted form may go on to be saved: valid, and the report still open to the panel. When the status
     stops it, the form says why and keeps what was typed."""
     valid = form.is_valid()
-    if reason := _only_the_status_stops(user, report, lead_only=lead_only):
+    if reason := permissions.why_status_stops_edit(user, report, lead_only=lead_only):
         form.add_error(None, reason)
         return False
     return valid
@@ -121,7 +78,7 @@ def _save(form, what: str, service, **arguments) -> bool:
         service(**arguments)
     except ReportNotEditable as refused:
         # Submitted between the page's check and the service's lock.
-        form.add_error(None, _status_reason(refused.status))
+        form.add_error(None, ReportStatus(refused.status).why_panel_cannot_edit)
         return False
     except StaleEdit as stale:
         if stale.current is None:
@@ -171,7 +128,7 @@ def dashboard(request):
                 role=assessment.own_seats[0].get_role_display(),
                 report=report,
                 share_deadline=selectors.assessment_share_deadline(assessment, report, today=today),
-                can_start=report is None and assessment.own_seats[0].role == PanelRole.LEAD,
+                can_start=report is None and permissions.may_start_report(user, assessment),
             )
         )
     return render(request, "workflow/assessor/dashboard.html", {"rows": rows})
@@ -182,7 +139,7 @@ def dashboard(request):
 def report_start(request, assessment_id: int):
     """The lead assessor starts the report of an assessment that has none yet."""
     assessment = get_object_or_404(Assessment.objects.for_assessor(request.user), pk=assessment_id)
-    if not assessment.panel_members.filter(user=request.user, role=PanelRole.LEAD).exists():
+    if not permissions.may_start_report(request.user, assessment):
         raise PermissionDenied
     try:
         report = report_create(assessment=assessment)
@@ -203,8 +160,7 @@ def report_overview(request, report_id: int):
     )
     role = permissions.panel_role(user, report)
     can_edit = permissions.can_edit_report(user, report)
-    can_submit = TRANSITIONS["submit"] in allowed_transitions(report, user)
-    latest = report.status_changes.last()
+    can_submit = may_make_now(user, report, ReportTransition.SUBMIT)
     return render(
         request,
         "workflow/assessor/report.html",
@@ -216,14 +172,12 @@ def report_overview(request, report_id: int):
             "can_edit": can_edit,
             "can_give_overall_rating": permissions.can_give_overall_rating(user, report),
             "is_lead": permissions.is_lead_assessor(user, report),
-            "read_only_reason": "" if can_edit else _read_only_reason(user, report),
+            "read_only_reason": permissions.why_read_only(user, report) or "",
             "suggested": report.suggested_overall_rating,
             "can_submit": can_submit,
-            "still_needed": refusal_reasons(report, TRANSITIONS["submit"]) if can_submit else [],
+            "still_needed": refusal_reasons(report, TRANSITIONS[ReportTransition.SUBMIT]) if can_submit else [],
             # Why a report came back to the panel, when it did.
-            "returned": latest
-            if latest and latest.to_status == report.status and latest.transition in ("return", "challenge")
-            else None,
+            "returned": selectors.sent_back_to_panel(report),
         },
     )
 
@@ -385,7 +339,7 @@ def action_edit(request, report_id: int, action_id: int):
         # Saved after someone else removed it: what was typed is kept, to add as a new action.
         form = ActionEditForm(request.POST)
         form.is_valid()
-        if reason := _only_the_status_stops(request.user, report):
+        if reason := permissions.why_status_stops_edit(request.user, report):
             form.add_error(None, reason)
         else:
             form.add_error(None, GONE)
@@ -434,7 +388,7 @@ def action_remove(request, report_id: int, action_id: int):
             try:
                 editing.action_delete(action=action, user=request.user, version=form.cleaned_data["version"])
             except ReportNotEditable as refused:
-                form.add_error(None, _status_reason(refused.status))
+                form.add_error(None, ReportStatus(refused.status).why_panel_cannot_edit)
             except StaleEdit as stale:
                 if stale.current is None:
                     messages.info(request, ALREADY_REMOVED)
@@ -496,7 +450,7 @@ def overall_rating(request, report_id: int):
 @require_POST
 def submit(request, report_id: int):
     report = get_report_for(request.user, report_id, may=permissions.is_lead_assessor)
-    perform_transition(request, report, "submit")
+    perform_transition(request, report, ReportTransition.SUBMIT)
     return redirect("assessor:report", report_id=report.pk)
 
 

@@ -68,7 +68,7 @@ def _services(user):
 
 
 def _check(user):
-    if not permissions.is_delivery_team_member(user):
+    if not permissions.may_book_assessments(user):
         raise PermissionDenied
 
 

@@ -11,13 +11,13 @@ from django.urls import path
 from workflow import permissions
 from workflow.models import ReportPage
 from workflow.services.transitions import (
-    TRANSITIONS,
     TransitionRefused,
     allowed_transitions,
     refusal_reasons,
     report_transition,
     status_changed_reason,
 )
+from workflow.transitions import TRANSITIONS, ReportTransition
 
 # Every transition form posts the status its page showed (templates/workflow/includes/from_status.html), so that a
 # transition made on a page someone else has since overtaken is refused rather than made from the new status. A
@@ -58,19 +58,24 @@ def status_changed_since_shown(request, report: ReportPage) -> bool:
     return reason is not None
 
 
-def refused_now(request, report: ReportPage, name: str) -> bool:
+def may_make_now(user, report: ReportPage, name: ReportTransition) -> bool:
+    """Whether the page offers this transition: the person may make it and the report's status allows it."""
+    return any(transition.name == name for transition in allowed_transitions(report, user))
+
+
+def refused_now(request, report: ReportPage, name: ReportTransition) -> bool:
     """On a GET of a transition's confirmation or form page: when the report can no longer take this step (a
     colleague acted first), say why and return True, rather than offer a button that can only fail. Callers have
     already checked the person's role, so only the status stands in the way, and refusal_reasons names it first."""
     if status_changed_since_shown(request, report):
         return True
-    if any(transition.name == name for transition in allowed_transitions(report, request.user)):
+    if may_make_now(request.user, report, name):
         return False
     messages.error(request, refusal_reasons(report, TRANSITIONS[name])[0])
     return True
 
 
-def perform_transition(request, report: ReportPage, name: str, *, comment: str = "") -> bool:
+def perform_transition(request, report: ReportPage, name: ReportTransition, *, comment: str = "") -> bool:
     """Runs a transition for a view, refused if the report's status is no longer the one the person's page showed
     (the posted `from_status`). On success adds a confirmation message and returns True; when refused, adds each
     reason as an error message and returns False. Permission failures propagate as 403."""

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from workflow import permissions, selectors
 from workflow.forms.responses import ChallengeForm
-from workflow.models import ReportStatus
 from workflow.services.transitions import allowed_transitions
+from workflow.transitions import ReportTransition
 
 from .common import get_report_for, perform_transition, refused_now, shown_status
 
@@ -43,9 +43,9 @@ def report_detail(request, report_id: str):
         {
             "report": selectors.with_ratings(report),
             "deadline": selectors.response_deadline(report, today=timezone.localdate()),
-            "challenge": selectors.latest_challenge(report) if report.status == ReportStatus.CHALLENGED else None,
-            "can_accept": "accept" in allowed,
-            "can_challenge": "challenge" in allowed,
+            "challenge": selectors.standing_challenge(report),
+            "can_accept": ReportTransition.ACCEPT in allowed,
+            "can_challenge": ReportTransition.CHALLENGE in allowed,
         },
     )
 
@@ -55,9 +55,9 @@ def report_detail(request, report_id: str):
 def accept(request, report_id: str):
     report = get_report_for(request.user, report_id, may=permissions.is_responder)
     if request.method == "POST":
-        perform_transition(request, report, "accept")
+        perform_transition(request, report, ReportTransition.ACCEPT)
         return redirect("delivery:report", report_id=report.pk)
-    if refused_now(request, report, "accept"):
+    if refused_now(request, report, ReportTransition.ACCEPT):
         return redirect("delivery:report", report_id=report.pk)
     return render(
         request, "workflow/delivery/accept.html", {"report": report, "from_status": shown_status(request, report)}
@@ -71,10 +71,10 @@ def challenge(request, report_id: str):
     if request.method == "POST":
         form = ChallengeForm(request.POST)
         if form.is_valid():
-            perform_transition(request, report, "challenge", comment=form.cleaned_data["reasons"])
+            perform_transition(request, report, ReportTransition.CHALLENGE, comment=form.cleaned_data["reasons"])
             return redirect("delivery:report", report_id=report.pk)
     else:
-        if refused_now(request, report, "challenge"):
+        if refused_now(request, report, ReportTransition.CHALLENGE):
             return redirect("delivery:report", report_id=report.pk)
         form = ChallengeForm()
     return render(

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from workflow import permissions, selectors
 from workflow.forms.responses import ResolveChallengeForm
-from workflow.services.transitions import allowed_transitions
+from workflow.transitions import ReportTransition
 
-from .common import get_report_for, perform_transition, shown_status
+from .common import get_report_for, may_make_now, perform_transition, shown_status
 
 
 def _may_resolve(user, report) -> bool:
@@ -31,15 +31,19 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def report_detail(request, report_id: str):
     report = get_report_for(request.user, report_id, may=_may_resolve)
-    can_resolve = any(transition.name == "resolve" for transition in allowed_transitions(report, request.user))
+    can_resolve = may_make_now(request.user, report, ReportTransition.RESOLVE)
     if request.method == "POST":
         form = ResolveChallengeForm(request.POST)
         if not can_resolve:
             # The page has no form to show errors against now (a colleague acted first): the transition says why.
-            perform_transition(request, report, "resolve", comment=request.POST.get("agreed_changes", ""))
+            perform_transition(
+                request, report, ReportTransition.RESOLVE, comment=request.POST.get("agreed_changes", "")
+            )
             return redirect("plus:report", report_id=report.pk)
         if form.is_valid():
-            if perform_transition(request, report, "resolve", comment=form.cleaned_data["agreed_changes"]):
+            if perform_transition(
+                request, report, ReportTransition.RESOLVE, comment=form.cleaned_data["agreed_changes"]
+            ):
                 # The report has left this team's queue: back to what is still to do.
                 return redirect("plus:dashboard")
             return redirect("plus:report", report_id=report.pk)
@@ -51,7 +55,7 @@ def report_detail(request, report_id: str):
         {
             "report": selectors.with_ratings(report),
             "challenge": selectors.latest_challenge(report),
-            "history": selectors.report_history(report),
+            "history": selectors.status_changes(report),
             "can_resolve": can_resolve,
             "form": form,
             # This page shows the status itself; shown again after an error, it keeps the one first shown.

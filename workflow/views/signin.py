@@ -25,9 +25,9 @@ from django.views.decorators.http import require_http_methods
 from sesame.backends import ModelBackend as SesameBackend
 from sesame.utils import get_token
 
+from notify import outbox
 from workflow import emails
 from workflow.forms.base import WithoutNullCharactersForm
-from workflow.notify import outbox
 
 
 class SignInLinkForm(WithoutNullCharactersForm):

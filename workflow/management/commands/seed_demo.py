@@ -40,6 +40,7 @@ from workflow.models import (
 )
 from workflow.services import editing, transitions
 from workflow.services.reports import report_create
+from workflow.transitions import ReportTransition
 
 DEMO_PASSWORD = "demo-password-only-for-local-use"
 
@@ -75,13 +76,13 @@ WRITER = {1: "researcher", 2: "researcher", 3: "designer", 4: "designer", 5: "de
 }
 # Who makes each transition.
 ACTOR = {
-    "submit": "lead",
-    "return": "team",
-    "check": "team",
-    "share": "team",
-    "accept": "product",
-    "challenge": "product",
-    "resolve": "plus",
+    ReportTransition.SUBMIT: "lead",
+    ReportTransition.RETURN: "team",
+    ReportTransition.CHECK: "team",
+    ReportTransition.SHARE: "team",
+    ReportTransition.ACCEPT: "product",
+    ReportTransition.CHALLENGE: "product",
+    ReportTransition.RESOLVE: "plus",
 }
 
 
@@ -278,7 +279,8 @@ SERVICES = [
 
 @dataclass(frozen=True)
 class Step:
-    name: str  # a transition, "revise" (the panel rewrites its vague actions) or "actions done" (evidence recorded)
+    # A transition, "revise" (the panel rewrites its vague actions) or "actions done" (evidence recorded).
+    name: ReportTransition | str
     after: int  # working days after the assessment
     at: datetime.time
     comment: str = ""
@@ -307,7 +309,11 @@ def t(hour: int, minute: int = 0) -> datetime.time:
     return datetime.time(hour, minute)
 
 
-SUBMIT_CHECK_SHARE = (Step("submit", 1, t(16, 20)), Step("check", 2, t(10, 5)), Step("share", 2, t(14, 40)))
+SUBMIT_CHECK_SHARE = (
+    Step(ReportTransition.SUBMIT, 1, t(16, 20)),
+    Step(ReportTransition.CHECK, 2, t(10, 5)),
+    Step(ReportTransition.SHARE, 2, t(14, 40)),
+)
 
 CHALLENGE = """We accept the report apart from the red rating for point 14, Operate a reliable service.
 
@@ -331,7 +337,7 @@ STORIES = [
         Phase.DISCOVERY,
         held=150,
         letters="gggggagggggggg",
-        steps=(*SUBMIT_CHECK_SHARE, Step("accept", 7, t(11, 15)), Step("actions done", 50, t(15, 0))),
+        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.ACCEPT, 7, t(11, 15)), Step("actions done", 50, t(15, 0))),
         evidence={
             6: "A content designer joined the team from the department's content community in the first sprint of "
             "alpha; the plan for handing over from contractors is in the team's wiki, with dates."
@@ -342,7 +348,7 @@ STORIES = [
         Phase.ALPHA,
         held=85,
         letters="ggggrggggagggg",
-        steps=(*SUBMIT_CHECK_SHARE, Step("accept", 8, t(9, 40)), Step("actions done", 45, t(12, 30))),
+        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.ACCEPT, 8, t(9, 40)), Step("actions done", 45, t(12, 30))),
         written={
             5: Written(
                 done_well="The team ran an accessibility review of the prototype with the department's "
@@ -373,7 +379,7 @@ STORIES = [
         held=28,
         letters="g",
         reassessment=True,
-        steps=(*SUBMIT_CHECK_SHARE, Step("accept", 6, t(10, 50))),
+        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.ACCEPT, 6, t(10, 50))),
         written={
             5: Written(
                 done_well="Since the alpha assessment the team has tested with 11 candidates with access needs, 4 of "
@@ -392,14 +398,14 @@ STORIES = [
         Phase.PRIVATE_BETA,
         held=46,
         letters="ggagggaggggggg",
-        steps=(*SUBMIT_CHECK_SHARE, Step("accept", 7, t(15, 30), by="delivery")),
+        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.ACCEPT, 7, t(15, 30), by="delivery")),
     ),
     Story(
         "Book a driving theory test",
         Phase.PUBLIC_BETA,
         held=15,
         letters="ggggggggaggggr",
-        steps=(*SUBMIT_CHECK_SHARE, Step("challenge", 8, t(16, 5), CHALLENGE)),
+        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.CHALLENGE, 8, t(16, 5), CHALLENGE)),
         written={
             14: Written(
                 done_well="The team monitors its own front end, and alerts reach the developer on call during "
@@ -429,7 +435,7 @@ STORIES = [
         Phase.LIVE,
         held=3,
         letters="gggggggggagggg",
-        steps=(Step("submit", 1, t(17, 10)), Step("check", 2, t(11, 25))),
+        steps=(Step(ReportTransition.SUBMIT, 1, t(17, 10)), Step(ReportTransition.CHECK, 2, t(11, 25))),
     ),
     Story(
         "Get help with school costs",
@@ -437,10 +443,10 @@ STORIES = [
         held=4,
         letters="ggagggggggggag",
         steps=(
-            Step("submit", 1, t(15, 55)),
-            Step("return", 2, t(10, 30), RETURN),
+            Step(ReportTransition.SUBMIT, 1, t(15, 55)),
+            Step(ReportTransition.RETURN, 2, t(10, 30), RETURN),
             Step("revise", 2, t(14, 15)),
-            Step("submit", 2, t(16, 45)),
+            Step(ReportTransition.SUBMIT, 2, t(16, 45)),
         ),
         vague={3: "Improve how the channels join up.", 13: "Use more common components."},
     ),

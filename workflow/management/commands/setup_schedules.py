@@ -16,7 +16,7 @@ from django_q.models import Schedule
 SCHEDULES = [
     {
         "name": "Send due emails",
-        "func": "workflow.tasks.send_due_emails",
+        "func": "notify.tasks.send_due_emails",
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },

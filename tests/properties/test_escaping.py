@@ -1,0 +1,476 @@
+"""Script and HTML typed into every free-text field come out as text: escaped on every page that shows them,
+intact in the JSON exports and the API, well-formed in the Atom feed, neutralised in CSV cells a spreadsheet would
+run as formulas, and plain text in GOV.UK Notify's personalisation.
+
+One report goes through its whole life with hostile text typed into the real forms (names of people, services and
+departments are typed in the admin, so they are set directly), and every page is read along the way.
+"""
+
+import csv
+import datetime
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+
+from notify import kinds
+from notify.models import OutboxEmail
+from tests.cast import make_cast, rate, report_in
+from tests.notify_fixtures import running_fake_notify, sent
+from workflow.models import (
+    BookingRequest,
+    Department,
+    ReportAction,
+    ReportActionStatus,
+    ReportFormHelpTexts,
+    ReportPage,
+    Service,
+)
+from workflow.services import feedback, transitions
+from workflow.services.reports import report_create
+from workflow.tasks import send_scheduled_reminders
+from workflow.transitions import ReportTransition
+
+pytestmark = pytest.mark.django_db
+
+
+def evil(tag: str) -> str:
+    """Hostile text that names its field, so each page can be checked for the fields it should show."""
+    return f"{tag} <script>alert('{tag}')</script>\"><img src=x onerror=alert('{tag}')>"
+
+
+def shown(tag: str) -> str:
+    """How a page shows evil(tag) when it escapes it once (Django's escape)."""
+    return f"{tag} &lt;script&gt;alert(&#x27;{tag}&#x27;)&lt;/script&gt;&quot;&gt;&lt;img src=x"
+
+
+RAW = ("<script>alert(", "<img src=x")
+
+
+def assert_escaped(response, *tags):
+    assert response.status_code == 200, response.status_code
+    page = response.content.decode()
+    for raw in RAW:
+        assert raw not in page, f"unescaped {raw!r} at …{page[max(0, page.find(raw) - 300) : page.find(raw) + 60]}…"
+    for tag in tags:
+        assert shown(tag) in page, f"{tag} is not shown, or not escaped exactly once"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def fake_notify(settings):
+    with running_fake_notify(settings) as server:
+        yield server
+
+
+NAMES = {
+    "lead": "LEAD",
+    "researcher": "RESEARCHER",
+    "team": "TEAMPERSON",
+    "plus": "PLUSPERSON",
+    "product_manager": "PRODUCTMANAGER",
+    "delivery_manager": "DELIVERYMANAGER",
+}
+
+
+@pytest.fixture
+def world(fake_notify, django_capture_on_commit_callbacks):
+    """A report written, returned, challenged, resolved and published with hostile text in every field."""
+    department = Department.objects.create(name=evil("DEPT"), slug="dept")
+    service = Service.objects.create(
+        name=evil("SERVICE"), department=department, description=evil("SVCDESC"), users=evil("SVCUSERS")
+    )
+    cast = make_cast(service=service, date=datetime.date(2026, 10, 1))
+    for role, tag in NAMES.items():
+        person = getattr(cast, role)
+        person.first_name, person.last_name = evil(tag), "Smith"
+        person.save()
+    lead, team, plus = signed_in(cast.lead), signed_in(cast.team), signed_in(cast.plus)
+    product_manager, delivery_manager = signed_in(cast.product_manager), signed_in(cast.delivery_manager)
+
+    def ok(response):
+        assert response.status_code == 302, response.content.decode()[:3000]
+        return response
+
+    def step(client, url, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return ok(client.post(url, data or {}))
+
+    ok(lead.post(f"/assessor/assessments/{cast.assessment.pk}/start/"))
+    report = ReportPage.objects.get(assessment=cast.assessment)
+    base = f"/assessor/reports/{report.pk}"
+    ok(lead.post(f"{base}/about/", {"version": 0, "service_description": evil("DESC"), "service_users": evil("USERS")}))
+    for rating in report.ratings.order_by("number"):
+        amber = rating.number == 6
+        ok(
+            signed_in(cast.researcher).post(
+                f"{base}/points/{rating.number}/",
+                {
+                    "version": 0,
+                    "rating": "amber" if amber else "green",
+                    "done_well": evil("DONEWELL"),
+                    "to_improve": evil("TOIMPROVE") if amber else "",
+                    "then": "overview",
+                },
+            )
+        )
+    ok(lead.post(f"{base}/points/6/actions/add/", {"description": evil("ACTION"), "due_date": ""}))
+    # Green where the points suggest amber: a reason that differs is kept, and shown to the checker and the team.
+    ok(lead.post(f"{base}/overall/", {"version": 1, "overall_rating": "green", "reason": evil("REASON")}))
+    step(lead, f"{base}/submit/")
+    step(team, f"/assessment-team/reports/{report.pk}/return/", {"comment": evil("RETURNED")})
+    step(lead, f"{base}/submit/")
+    step(team, f"/assessment-team/reports/{report.pk}/check/")
+    step(team, f"/assessment-team/reports/{report.pk}/share/")
+    step(delivery_manager, f"/team/reports/{report.pk}/challenge/", {"reasons": evil("CHALLENGE")})
+    clients = {"lead": lead, "team": team, "plus": plus, "pm": product_manager, "dm": delivery_manager}
+    return cast, ReportPage.objects.get(pk=report.pk), clients, step
+
+
+def publish(world):
+    cast, report, clients, step = world
+    step(clients["plus"], f"/plus/reports/{report.pk}/", {"agreed_changes": evil("RESOLVED")})
+    step(clients["team"], f"/assessment-team/reports/{report.pk}/check/")
+    step(clients["team"], f"/assessment-team/reports/{report.pk}/share/")
+    step(clients["pm"], f"/team/reports/{report.pk}/accept/")
+    return ReportPage.objects.get(pk=report.pk)
+
+
+REPORT_TEXT = ("DESC", "USERS", "DONEWELL", "TOIMPROVE", "ACTION")
+
+
+def test_the_assessors_pages(world):
+    cast, report, clients, _ = world
+    base = f"/assessor/reports/{report.pk}"
+    lead = clients["lead"]
+    action = ReportAction.objects.get(rating__report=report)
+    assert_escaped(lead.get("/assessor/"), "SERVICE")
+    # Challenged: the panel amends the report, so every page of the form is open.
+    assert_escaped(lead.get(f"{base}/"), "SERVICE", "DESC", "USERS", "REASON")
+    assert_escaped(lead.get(f"{base}/about/"), "DESC", "USERS")
+    assert_escaped(lead.get(f"{base}/points/6/"), "DONEWELL", "TOIMPROVE", "ACTION")
+    assert_escaped(lead.get(f"{base}/actions/{action.pk}/edit/"), "ACTION")
+    assert_escaped(lead.get(f"{base}/actions/{action.pk}/remove/"), "ACTION")
+    assert_escaped(lead.get(f"{base}/overall/"), "REASON")
+
+
+def test_the_returned_comment_on_the_assessors_report(fake_notify, django_capture_on_commit_callbacks):
+    cast = make_cast()
+    report = report_in("submitted", cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(cast.team).post(f"/assessment-team/reports/{report.pk}/return/", {"comment": evil("RETURNED")})
+    assert_escaped(signed_in(cast.lead).get(f"/assessor/reports/{report.pk}/"), "RETURNED")
+
+
+def test_a_stale_edit_shows_the_other_persons_text_escaped(world):
+    cast, report, clients, _ = world
+    response = clients["lead"].post(
+        f"/assessor/reports/{report.pk}/about/", {"version": 0, "service_description": "Mine", "service_users": "Me"}
+    )
+    assert_escaped(response, "DESC", "USERS")
+
+
+def test_the_delivery_teams_pages(world):
+    cast, report, clients, _ = world
+    assert_escaped(clients["dm"].get("/team/"), "SERVICE")
+    assert_escaped(clients["dm"].get(f"/team/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "CHALLENGE", "REASON")
+
+
+def test_the_assessment_and_plus_teams_pages(world):
+    cast, report, clients, _ = world
+    assert_escaped(clients["team"].get("/assessment-team/"), "SERVICE")
+    history = ("RETURNED", "CHALLENGE", "LEAD", "TEAMPERSON", "DELIVERYMANAGER")
+    assert_escaped(
+        clients["team"].get(f"/assessment-team/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "REASON", *history
+    )
+    assert_escaped(clients["plus"].get("/plus/"), "SERVICE", "CHALLENGE")
+    assert_escaped(clients["plus"].get(f"/plus/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "CHALLENGE")
+    publish(world)
+    history += ("RESOLVED", "PLUSPERSON", "PRODUCTMANAGER")
+    assert_escaped(clients["team"].get(f"/assessment-team/reports/{report.pk}/"), *history)
+
+
+def test_the_wagtail_admin(world):
+    cast, report, clients, _ = world
+    team = clients["team"]
+    assert_escaped(team.get("/admin/assessment-reports/"), "SERVICE")
+    assert_escaped(
+        team.get(f"/admin/assessment-reports/inspect/{report.pk}/"),
+        "SERVICE",
+        "DONEWELL",
+        "TOIMPROVE",
+        "REASON",
+        "RETURNED",
+        "CHALLENGE",
+    )
+    email = OutboxEmail.objects.filter(kind=kinds.CHALLENGE_RECEIVED).first()
+    assert_escaped(team.get(f"/admin/outbox/inspect/{email.pk}/"), "CHALLENGE")
+    assert_escaped(team.get("/admin/"))
+
+
+def test_the_public_pages_exports_feed_and_api(world):
+    report = publish(world)
+    client = Client()
+    assert_escaped(client.get("/reports/"), "SERVICE", "DEPT")
+    assert_escaped(client.get("/reports/", {"q": "SERVICE"}), "SERVICE", "DEPT")
+    # The search box and "matching …" echo what was searched for.
+    assert_escaped(client.get("/reports/", {"q": evil("QUERY")[:200]}), "QUERY")
+    assert_escaped(client.get(report.url), "SERVICE", "DEPT", *REPORT_TEXT)
+
+    exported = json.loads(b"".join(client.get("/reports/export.json").streaming_content))
+    [item] = exported
+    assert item["service_name"] == evil("SERVICE") and item["department"] == evil("DEPT")
+    point = next(p for p in item["points"] if p["number"] == 6)
+    assert (point["done_well"], point["to_improve"]) == (evil("DONEWELL"), evil("TOIMPROVE"))
+    assert point["actions"][0]["description"] == evil("ACTION")
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/reports/export.csv").streaming_content).decode())))
+    assert [(row["service_name"], row["department"]) for row in rows] == [(evil("SERVICE"), evil("DEPT"))]
+
+    feed = ET.fromstring(client.get("/reports/feed/").content)  # noqa: S314 - our own feed
+    atom = "{http://www.w3.org/2005/Atom}"
+    [entry] = feed.findall(f"{atom}entry")
+    assert entry.find(f"{atom}title").text.startswith(evil("SERVICE"))
+    assert entry.find(f"{atom}author/{atom}name").text == evil("DEPT")
+
+    api = client.get(f"/api/v2/pages/{report.pk}/").json()
+    assert api["title"] == evil("SERVICE") and api["service_description"] == evil("DESC")
+    assert api["service"]["department"] == evil("DEPT")
+    listing = client.get("/api/v2/pages/", {"type": "workflow.ReportPage", "fields": "*", "search": "SERVICE"})
+    assert listing.json()["items"][0]["service_users"] == evil("USERS")
+
+
+# --- spreadsheets -----------------------------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example","Open")', "+1+1", "-1+1", "@SUM(1+1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(formula):
+    department = Department.objects.create(name=formula, slug="formula")
+    cast = make_cast(service=Service.objects.create(name=formula, department=department))
+    report_in("published", cast)
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(Client().get("/reports/export.csv").streaming_content).decode())))
+
+    # The cell starts with an apostrophe, which spreadsheets show as text, and keeps every character typed.
+    assert [(row["service_name"], row["department"]) for row in rows] == [(f"'{formula}", f"'{formula}")]
+    exported = json.loads(b"".join(Client().get("/reports/export.json").streaming_content))
+    assert exported[0]["service_name"] == formula  # JSON is not a spreadsheet: it keeps the text as it is
+
+
+def test_feedback_answers_exported_as_csv_are_neutralised():
+    cast = make_cast()
+    page = feedback.survey_page()
+    invitation = feedback.invitation(assessment=cast.assessment, email="kim@example.gov.uk")
+    answers = {
+        f.clean_name: "Great" if f.field_type == "radio" else '=HYPERLINK("http://evil.example")'
+        for f in page.get_form_fields()
+    }
+    Client().post(page.url, {**answers, "token": invitation.token})
+    response = signed_in(cast.team).get(f"/admin/forms/submissions/{page.pk}/", {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert not any(cell.startswith("=") for row in rows[1:] for cell in row)
+
+
+# --- other things people type -----------------------------------------------------------------------------------
+
+
+def test_booking_requests_and_their_answers(world):
+    cast, report, clients, _ = world
+    pm = clients["pm"]
+    service = cast.assessment.service
+    publish(world)
+    # Refused while the amber action is open: the refusal quotes the action.
+    refused = pm.post("/bookings/new/", {"service": service.pk, "kind": "assessment", "phase": "alpha"})
+    assert_escaped(refused, "ACTION")
+    ReportAction.objects.filter(rating__report=report).update(status=ReportActionStatus.DONE)
+    data = {"service": service.pk, "kind": "assessment", "phase": "private_beta"}
+    assert (
+        pm.post("/bookings/new/", data | {"preferred_dates": evil("DATES"), "notes": evil("NOTES")}).status_code == 302
+    )
+    booking = BookingRequest.objects.get()
+    assert_escaped(pm.get("/bookings/"), "SERVICE")
+    team = clients["team"]
+    assert_escaped(team.get("/admin/bookings/"), "SERVICE")
+    assert_escaped(team.get(f"/admin/bookings/inspect/{booking.pk}/"), "SERVICE", "DATES", "NOTES")
+    assert_escaped(team.get(f"/admin/bookings/decide/{booking.pk}/"), "SERVICE", "DATES", "NOTES", "PRODUCTMANAGER")
+    assert team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": evil("NO")}).status_code
+    assert_escaped(pm.get("/bookings/"), "NO")
+
+
+def test_feedback_answers_in_the_admin():
+    cast = make_cast()
+    page = feedback.survey_page()
+    invitation = feedback.invitation(assessment=cast.assessment, email="kim@example.gov.uk")
+    answers = {f.clean_name: "Great" if f.field_type == "radio" else evil("FEEDBACK") for f in page.get_form_fields()}
+    assert Client().post(page.url, {**answers, "token": invitation.token}).status_code == 200
+    assert_escaped(signed_in(cast.team).get(f"/admin/forms/submissions/{page.pk}/"), "FEEDBACK")
+
+
+def test_a_refused_answer_is_shown_back_escaped():
+    """What was typed goes back into the form, escaped, when the form is refused."""
+    cast = make_cast()
+    page = feedback.survey_page()
+    invitation = feedback.invitation(assessment=cast.assessment, email="kim@example.gov.uk")
+    answers = {f.clean_name: evil("TYPED") if f.field_type == "multiline" else "" for f in page.get_form_fields()}
+    assert_escaped(Client().post(page.url, {**answers, "token": invitation.token}), "TYPED")
+    assert_escaped(Client().post("/sign-in/link/", {"email": evil("EMAIL")}), "EMAIL")
+
+
+def test_help_texts_the_team_edits_are_shown_as_text():
+    cast = make_cast()
+    report = report_in("draft", cast)
+    texts = ReportFormHelpTexts.load()
+    texts.done_well, texts.rating_amber, texts.service_users, texts.action = (
+        evil("HELPDONE"),
+        evil("HELPAMBER"),
+        evil("HELPUSERS"),
+        evil("HELPACTION"),
+    )
+    texts.save()
+    lead = signed_in(cast.lead)
+    assert_escaped(lead.get(f"/assessor/reports/{report.pk}/points/6/"), "HELPDONE", "HELPAMBER")
+    assert_escaped(lead.get(f"/assessor/reports/{report.pk}/about/"), "HELPUSERS")
+    assert_escaped(lead.get(f"/assessor/reports/{report.pk}/points/6/actions/add/"), "HELPACTION")
+
+
+@pytest.mark.parametrize("character", ["\x0b", "\x1b", "\ufffe"])
+def test_the_atom_feed_stays_well_formed_with_characters_xml_cannot_hold(character):
+    department = Department.objects.create(name=f"Vertical{character}tab", slug="tab")
+    report_in(
+        "published", make_cast(service=Service.objects.create(name=f"Form{character}feed", department=department))
+    )
+    response = Client().get("/reports/feed/")
+    assert response.status_code == 200
+    ET.fromstring(response.content)  # noqa: S314 - our own feed
+
+
+# --- GOV.UK Notify ----------------------------------------------------------------------------------------------
+
+# Notify puts personalisation into the template and then renders the whole as its Markdown (notifications-utils:
+# mistune 0.8 with Notify's grammar). It escapes HTML itself, so HTML needs nothing from us; but a value could
+# otherwise add a link with a hidden target, a heading, an inset (^), a list, a rule or a table, or swallow its
+# own text as a link definition. These are the constructs Notify formats.
+BLOCK_START = re.compile(r"^ *(?:[#^>*+\-•_=|:~`\[]|\d+[.)])")
+INLINE_LINK = re.compile(r"\]\s*[(\[:]|\[\^")
+# Notify removes these from list items before formatting (strip_and_remove_obscure_whitespace).
+ZERO_WIDTH = re.compile("[\u180e\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def markdown_in(value) -> list[str]:
+    """The Markdown constructs Notify would format in a personalisation value."""
+    found = []
+    if isinstance(value, list):
+        for item in value:
+            item = ZERO_WIDTH.sub("", str(item))
+            if "\n" in item or "\r" in item:
+                found.append(f"a line break in a list item: {item!r}")
+            if re.search(r"(?<!\\)[\[\]]", item):
+                found.append(f"an unescaped bracket in a list item: {item!r}")
+        return found
+    for line in re.split(r"\r\n|\r|\n", str(value)):
+        if BLOCK_START.match(line):
+            found.append(f"a line Notify would format: {line!r}")
+    if INLINE_LINK.search(str(value)):
+        found.append(f"a link: {value!r}")
+    return found
+
+
+MARKDOWN = (
+    "[Sign in again](http://evil.example) and [also][1]\n"
+    "# Your account is locked\n"
+    "^ Official notice\n"
+    "---\n"
+    "1. Do this\n"
+    "* Or this\n"
+    "  - or this\n"
+    "| a | b |\n"
+    ":--|--\n"
+    "Heading\n"
+    "===\n"
+    "[1]: http://evil.example\n"
+    "```\n"
+    "Ends with a link: [here](http://evil.example) <script>alert(1)</script> & more"
+)
+
+
+def visible(value: str) -> str:
+    """What a reader sees of a value once Notify has formatted it: zero-width characters are invisible."""
+    return ZERO_WIDTH.sub("", value)
+
+
+def test_notify_personalisation_is_plain_text(fake_notify, django_capture_on_commit_callbacks):
+    department = Department.objects.create(name=evil("DEPT"), slug="dept")
+    service = Service.objects.create(name="[Click](http://evil.example) # Service", department=department)
+    cast = make_cast(service=service, date=datetime.date(2026, 10, 1))
+    cast.lead.first_name, cast.lead.last_name = "# Lee\n\n^ [Sign in](http://evil.example)", "1. Smith"
+    cast.lead.save()
+    cast.delivery_manager.first_name = "[Dee](http://evil.example)"
+    cast.delivery_manager.save()
+
+    report = rate(report_create(assessment=cast.assessment), "gggggagggggggg")
+    ReportAction.objects.filter(rating__report=report).update(description=MARKDOWN)
+    team, lead, dm = signed_in(cast.team), signed_in(cast.lead), signed_in(cast.delivery_manager)
+
+    def step(client, url, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url, data or {}).status_code == 302
+
+    step(lead, f"/assessor/reports/{report.pk}/submit/")
+    step(team, f"/assessment-team/reports/{report.pk}/return/", {"comment": MARKDOWN})
+    step(lead, f"/assessor/reports/{report.pk}/submit/")
+    step(team, f"/assessment-team/reports/{report.pk}/check/")
+    step(team, f"/assessment-team/reports/{report.pk}/share/")
+    step(dm, f"/team/reports/{report.pk}/challenge/", {"reasons": MARKDOWN})
+    transitions.report_transition(report=report, name=ReportTransition.RESOLVE, user=cast.plus, comment="Agreed.")
+    for name in ("check", "share"):
+        transitions.report_transition(report=report, name=name, user=cast.team)
+    with django_capture_on_commit_callbacks(execute=True):
+        transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
+    due = ReportAction.objects.get(rating__report=report).due_date
+    with django_capture_on_commit_callbacks(execute=True):
+        send_scheduled_reminders(due - datetime.timedelta(days=14))
+
+    emails = sent(fake_notify)
+    for kind in (kinds.REPORT_SUBMITTED, kinds.REPORT_RETURNED, kinds.CHALLENGE_RECEIVED, kinds.AMBER_ACTIONS_DUE):
+        assert sent(fake_notify, kind), kind
+    problems = [
+        f"{email['subject']} / {key}: {problem}"
+        for email in emails
+        for key, value in email["personalisation"].items()
+        for problem in markdown_in(value)
+    ]
+    assert problems == []
+
+    # Nothing typed is lost: neutralising adds only characters a reader does not see or Notify's escapes.
+    assert visible(sent(fake_notify, kinds.REPORT_RETURNED)[0]["personalisation"]["comment"]) == MARKDOWN
+    challenge = sent(fake_notify, kinds.CHALLENGE_RECEIVED)[0]
+    assert visible(challenge["personalisation"]["reasons"]) == MARKDOWN
+    assert visible(challenge["personalisation"]["challenged_by"]) == cast.delivery_manager.get_full_name()
+    assert "[Click](http://evil.example) # Service" in visible(challenge["subject"])
+    submitted = sent(fake_notify, kinds.REPORT_SUBMITTED)[0]["personalisation"]
+    # A name is one line: its line breaks would start new paragraphs in the email.
+    assert visible(submitted["lead_assessor"]) == "# Lee ^ [Sign in](http://evil.example) 1. Smith"
+    [action] = sent(fake_notify, kinds.AMBER_ACTIONS_DUE)[0]["personalisation"]["actions"]
+    assert re.sub(r"\\([\\\[\]])", r"\1", action) == "Point 6: " + " ".join(MARKDOWN.split())
+
+
+def test_names_with_html_reach_notify_as_text(fake_notify, django_capture_on_commit_callbacks):
+    """Notify escapes HTML in personalisation itself: we send the text as typed, not escaped twice."""
+    department = Department.objects.create(name="D", slug="d")
+    cast = make_cast(service=Service.objects.create(name=evil("SERVICE"), department=department))
+    report = report_in("draft", cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signed_in(cast.lead).post(f"/assessor/reports/{report.pk}/submit/").status_code == 302
+    [email] = sent(fake_notify, kinds.REPORT_SUBMITTED)
+    assert email["personalisation"]["service_name"] == evil("SERVICE")
+    assert "&lt;" not in email["subject"]

@@ -1,0 +1,91 @@
+"""Nothing unpublished leaks: a report in any status short of published appears in no list, search result,
+feed, sitemap, export or API answer, and its URL answers 404 to the public.
+
+("Accepted" is never at rest: accepting publishes at once, so every status a report can rest in is here.)"""
+
+import json
+
+import pytest
+from django.core.cache import cache
+
+from tests.cast import PATH_TO, make_cast, report_in
+from tests.factories import ServiceFactory
+from workflow.models import ReportStatus
+
+pytestmark = pytest.mark.django_db
+
+UNPUBLISHED = [status for status in PATH_TO if status != ReportStatus.PUBLISHED]
+SECRET = "Zanzibarquux"  # a word that appears only in the report under test
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    cache.clear()
+
+
+def body(response) -> str:
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+
+
+def report_of(status, secret=SECRET):
+    cast = make_cast(service=ServiceFactory(name=f"{secret} service", description=f"About {secret}."))
+    report = report_in(status, cast)
+    public_path = report.url_path.removeprefix("/home")
+    return report, public_path
+
+
+def everywhere(client, report, public_path) -> dict[str, bool]:
+    """Where the report shows, in each public place."""
+    seen = {}
+    listing = client.get("/reports/")
+    seen["list"] = report.pk in [r.pk for r in listing.context["reports"]] or public_path in listing.text
+    search = client.get(f"/reports/?q={SECRET}")
+    seen["search"] = report.pk in [r.pk for r in search.context["reports"]]
+    seen["feed"] = public_path in body(client.get("/reports/feed/"))
+    seen["sitemap"] = public_path in body(client.get("/sitemap.xml"))
+    csv_text = body(client.get("/reports/export.csv"))
+    seen["csv"] = SECRET in csv_text or str(report.assessment.service.public_id) in csv_text
+    exported = json.loads(body(client.get("/reports/export.json")))
+    seen["json"] = any(item["url"].endswith(public_path) for item in exported)
+    api_list = client.get("/api/v2/pages/?limit=20").json()
+    seen["api list"] = report.pk in [item["id"] for item in api_list["items"]]
+    api_typed = client.get("/api/v2/pages/?type=workflow.ReportPage&fields=*&limit=20").json()
+    seen["api typed list"] = report.pk in [item["id"] for item in api_typed["items"]]
+    seen["api search"] = bool(client.get(f"/api/v2/pages/?search={SECRET}").json()["items"])
+    seen["api detail"] = client.get(f"/api/v2/pages/{report.pk}/").status_code != 404
+    seen["api find"] = client.get(f"/api/v2/pages/find/?html_path={public_path}").status_code != 404
+    seen["page"] = client.get(public_path).status_code != 404
+    return seen
+
+
+@pytest.mark.parametrize("status", UNPUBLISHED)
+def test_an_unpublished_report_leaks_nowhere(client, status):
+    report, public_path = report_of(status)
+    assert report.status == status
+    seen = everywhere(client, report, public_path)
+    assert not any(seen.values()), {place: shown for place, shown in seen.items() if shown}
+
+
+@pytest.mark.parametrize("status", UNPUBLISHED)
+def test_nor_to_a_second_request_once_cached(client, status):
+    # A published report warms the caches; the unpublished one must still not appear in any of them.
+    report_of(ReportStatus.PUBLISHED, secret="Published")
+    for path in ["/reports/", f"/reports/?q={SECRET}", "/reports/feed/", "/sitemap.xml"]:
+        assert client.get(path).status_code == 200
+    report, public_path = report_of(status)
+    seen = everywhere(client, report, public_path)
+    assert not any(seen.values()), {place: shown for place, shown in seen.items() if shown}
+
+
+def test_a_published_report_shows_everywhere(client):
+    """The checks above can see a report: a published one is found in every place."""
+    report, public_path = report_of(ReportStatus.PUBLISHED)
+    seen = everywhere(client, report, public_path)
+    assert all(seen.values()), {place: shown for place, shown in seen.items() if not shown}
+
+
+def test_a_signed_in_person_does_not_see_unpublished_reports_either(client):
+    report, public_path = report_of(ReportStatus.SHARED)
+    client.force_login(make_cast().team)
+    assert client.get(public_path).status_code == 404
+    assert report.pk not in [r.pk for r in client.get("/reports/").context["reports"]]

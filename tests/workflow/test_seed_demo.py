@@ -1,0 +1,201 @@
+import re
+from itertools import combinations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from wagtail.models import PageLogEntry, Revision
+
+from notify.models import OutboxEmail
+from workflow import deadlines, roles
+from workflow.models import (
+    Assessment,
+    PointRating,
+    Rating,
+    ReportAction,
+    ReportActionStatus,
+    ReportPage,
+    ReportStatus,
+    ReportStatusChange,
+    RoleChange,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def seed():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def counts():
+    return {
+        "people": get_user_model().objects.count(),
+        "role changes": RoleChange.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "reports": ReportPage.objects.count(),
+        "report history": ReportPage.history.count(),
+        "ratings": PointRating.objects.count(),
+        "rating history": PointRating.history.count(),
+        "actions": ReportAction.objects.count(),
+        "action history": ReportAction.history.count(),
+        "status changes": ReportStatusChange.objects.count(),
+        "revisions": Revision.objects.count(),
+        "page log": PageLogEntry.objects.count(),
+        "emails": OutboxEmail.objects.count(),
+    }
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def long_date(day) -> str:
+    return date_format(day, "j F Y")
+
+
+@pytest.fixture
+def demo():
+    seed()
+
+
+def test_seed_demo_gives_a_report_at_every_stage_and_a_person_in_every_role(demo):
+    # Accepting publishes in the same transaction, so no report ever rests in "accepted".
+    resting = set(ReportStatus.values) - {ReportStatus.ACCEPTED}
+    assert set(ReportPage.objects.values_list("status", flat=True)) == resting
+    published = ReportPage.objects.filter(status=ReportStatus.PUBLISHED)
+    assert published.exists() and all(report.live for report in published)
+    assert not ReportPage.objects.exclude(status=ReportStatus.PUBLISHED).filter(live=True).exists()
+    assert Assessment.objects.exclude(reassessment_of=None).exists()
+    User = get_user_model()
+    for group in [
+        roles.SERVICE_ASSESSMENT_TEAM,
+        roles.SERVICE_ASSESSMENT_PLUS_TEAM,
+        roles.ASSESSORS,
+        roles.DELIVERY_TEAM_MEMBERS,
+    ]:
+        assert User.objects.filter(groups__name=group).exists(), group
+    assert User.objects.filter(is_superuser=True).exists()
+
+
+def test_every_report_went_through_the_real_transitions(demo):
+    path = {
+        ReportStatus.DRAFT: [],
+        ReportStatus.SUBMITTED: ["submit", "return", "submit"],
+        ReportStatus.CHECKED: ["submit", "check"],
+        ReportStatus.SHARED: ["submit", "check", "share"],
+        ReportStatus.CHALLENGED: ["submit", "check", "share", "challenge"],
+        ReportStatus.PUBLISHED: ["submit", "check", "share", "accept", "publish"],
+    }
+    for report in ReportPage.objects.all():
+        steps = list(report.status_changes.values_list("transition", flat=True))
+        assert steps == path[report.status], report
+        times = list(report.status_changes.values_list("at", flat=True))
+        assert times == sorted(times), report
+        assert all(at.date() < timezone.localdate() for at in times), report
+
+
+def test_a_published_report_shows_the_day_it_was_accepted_not_the_day_the_demo_was_loaded(client, demo):
+    published = ReportPage.objects.filter(status=ReportStatus.PUBLISHED)
+    assert published.count() >= 3
+    for report in published:
+        accepted_on = timezone.localdate(report.accepted_at)
+        assert accepted_on < timezone.localdate()
+        assert timezone.localdate(report.first_published_at) == accepted_on
+        assert timezone.localdate(report.last_published_at) == accepted_on
+        assert report.status_changes.get(transition="accept").at == report.accepted_at
+        assert report.shared_at < report.accepted_at
+        page = text_of(client.get(report.url).text)
+        assert f"Published: {long_date(accepted_on)}" in page, report
+        assert "updated" not in page.split("Published:")[1][:40]
+    # At least one was published last month or so, to show in the reports section's newest.
+    assert any((timezone.localdate() - timezone.localdate(r.accepted_at)).days <= 45 for r in published)
+
+
+def test_amber_actions_fall_due_three_months_after_the_acceptance_in_the_story(demo):
+    actions = ReportAction.objects.filter(rating__report__status=ReportStatus.PUBLISHED, rating__rating=Rating.AMBER)
+    assert actions.exists()
+    for action in actions.select_related("rating__report"):
+        accepted_on = timezone.localdate(action.rating.report.accepted_at)
+        assert action.due_date == deadlines.amber_actions_due(accepted_on)
+    # The actions of the older reports were done before the reassessment; the latest ones are still open.
+    assert actions.filter(status=ReportActionStatus.DONE).exclude(evidence="").exists()
+    assert actions.filter(status=ReportActionStatus.OPEN, due_date__gt=timezone.localdate()).exists()
+
+
+def test_the_challenge_has_a_date_and_reasons_shown_to_the_plus_team(client, demo):
+    report = ReportPage.objects.get(status=ReportStatus.CHALLENGED)
+    challenge = report.status_changes.get(transition="challenge")
+    assert challenge.comment.strip()
+    assert report.shared_at < challenge.at
+    assert timezone.localdate(challenge.at) <= report.response_due < timezone.localdate()
+    client.force_login(get_user_model().objects.get(username="plus"))
+    page = text_of(client.get("/plus/").text)
+    assert long_date(timezone.localdate(challenge.at)) in page
+    assert " ".join(challenge.comment.splitlines()[0].split()) in page.replace("&#x27;", "'")
+
+
+def test_the_shared_report_shows_its_response_deadline_on_the_delivery_dashboard(client, demo):
+    report = ReportPage.objects.get(status=ReportStatus.SHARED)
+    today = timezone.localdate()
+    assert report.response_due == deadlines.response_due(timezone.localdate(report.shared_at))
+    assert report.response_due > today
+    product_manager = report.assessment.service.team_members.get(role="product_manager").user
+    client.force_login(product_manager)
+    page = text_of(client.get("/team/").text)
+    left = deadlines.working_days_between(today, report.response_due)
+    assert f"{long_date(report.response_due)} {left} working day" in page
+
+
+def test_every_report_was_shared_within_7_days_of_its_assessment(demo):
+    for shared in ReportPage.objects.exclude(shared_at=None):
+        assert timezone.localdate(shared.shared_at) <= shared.share_due, shared
+
+
+def test_the_findings_read_like_a_panels_and_no_two_reports_read_the_same(demo):
+    ratings = PointRating.objects.exclude(rating="")
+    assert ratings.exists()
+    for rating in ratings:
+        assert rating.done_well.strip(), rating
+        assert "clear evidence for point" not in rating.done_well + rating.to_improve
+        assert "{" not in rating.done_well + rating.to_improve, rating
+        if rating.rating != Rating.GREEN:
+            assert rating.to_improve.strip() and rating.actions.exists(), rating
+        else:
+            assert not rating.actions.exists(), rating
+    texts, lines, service = {}, {}, {}
+    for rating in ratings.select_related("report__assessment"):
+        texts.setdefault(rating.report_id, set()).add(rating.done_well)
+        lines.setdefault(rating.report_id, set()).update(rating.done_well.splitlines())
+        service[rating.report_id] = rating.report.assessment.service_id
+    assert len(texts) >= 8
+    for first, second in combinations(texts, 2):
+        assert not texts[first] & texts[second], (first, second, texts[first] & texts[second])
+        # Each finding names its service or its users, so even a single finding is never found in another service's report.
+        if service[first] != service[second]:
+            assert not lines[first] & lines[second], (first, second, lines[first] & lines[second])
+    descriptions = list(ReportAction.objects.values_list("description", flat=True))
+    assert all("gaps found in point" not in description for description in descriptions)
+
+
+def test_the_demo_writes_no_emails(demo):
+    assert OutboxEmail.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_demo_queues_no_emails_when_its_transaction_commits():
+    # The transitions queue their emails once the transaction commits: this is what `make run`'s worker would send.
+    seed()
+    assert ReportStatusChange.objects.exists()
+    assert OutboxEmail.objects.count() == 0
+
+
+def test_seed_demo_is_idempotent(demo):
+    before = counts()
+    changes = list(ReportStatusChange.objects.values_list("pk", "at"))
+    published = list(ReportPage.objects.values_list("pk", "first_published_at", "response_due"))
+    seed()
+    assert counts() == before
+    assert list(ReportStatusChange.objects.values_list("pk", "at")) == changes
+    assert list(ReportPage.objects.values_list("pk", "first_published_at", "response_due")) == published
