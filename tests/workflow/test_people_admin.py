@@ -438,7 +438,7 @@ def test_there_is_no_password_reset_by_django_email(client, people):
 
 @pytest.mark.parametrize("viewset", ["panel_members", "delivery_team_members"])
 def test_the_team_seats_only_people_it_manages_who_hold_the_role(client, team, people, viewset):
-    from .factories import AssessmentFactory
+    from tests.factories import AssessmentFactory
 
     assessment = AssessmentFactory()
     role, holder = (
