@@ -71,7 +71,7 @@ def is_responder(user, report) -> bool:
 
 PANEL_EDITS_IN = ReportStatus.editable_by_panel()
 # The delivery team sees its report once shared with it, and from then on.
-TEAM_SEES_FROM = (ReportStatus.SHARED, ReportStatus.ACCEPTED, ReportStatus.CHALLENGED, ReportStatus.PUBLISHED)
+TEAM_SEES_FROM = ReportStatus.seen_by_delivery_team()
 
 
 def can_view_report(user, report) -> bool:

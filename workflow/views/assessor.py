@@ -177,7 +177,8 @@ def report_overview(request, report_id: int):
             "can_submit": can_submit,
             "still_needed": refusal_reasons(report, TRANSITIONS[ReportTransition.SUBMIT]) if can_submit else [],
             # Why a report came back to the panel, when it did.
-            "returned": selectors.sent_back_to_panel(report),
+            "returned": (returned := selectors.sent_back_to_panel(report)),
+            "returned_by_challenge": returned is not None and returned.transition == ReportTransition.CHALLENGE,
         },
     )
 
