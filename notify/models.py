@@ -37,6 +37,13 @@ class OutboxStatus(models.TextChoices):
         return [cls.FAILED, cls.PERMANENT_FAILURE, cls.TEMPORARY_FAILURE, cls.TECHNICAL_FAILURE]
 
 
+class OutboxEmailQuerySet(models.QuerySet):
+    def failed(self) -> "OutboxEmailQuerySet":
+        """Emails Notify did not deliver, which may be resent. The one rule behind the outbox's "Failed, to resend"
+        list, the admin dashboard's count of failed emails and the workflow's "Your actions"."""
+        return self.filter(status__in=OutboxStatus.resendable())
+
+
 class OutboxEmail(models.Model):
     # Sent to Notify as the notification's `reference`, so an email can be looked up after a timeout.
     id = models.UUIDField("reference", primary_key=True, default=uuid.uuid4, editable=False)
@@ -69,6 +76,8 @@ class OutboxEmail(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField("delivery receipt at", null=True, blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = "email"

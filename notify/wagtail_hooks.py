@@ -32,7 +32,8 @@ from wagtail.permissions import register_permission_policy
 from .models import OutboxEmail, OutboxStatus
 from .outbox import CannotResend, resend
 
-FAILED_STATUSES = OutboxStatus.resendable()
+# The outbox list's query for its failed emails (?emails=failed: OutboxFilterSet.emails), for other apps to link to.
+FAILED_FILTER = ("emails", "failed")
 
 
 class OutboxPermissionPolicy(ModelPermissionPolicy):
@@ -55,18 +56,17 @@ def _error(email: OutboxEmail) -> str:
 
 
 class OutboxFilterSet(WagtailFilterSet):
-    # The same list as "Emails that failed" in the workflow's "Your actions" (its link is ?emails=failed): the
-    # failed emails, which may be resent.
+    # Named as FAILED_FILTER's parameter (tests/notify/test_outbox_admin.py follows the link).
     emails = django_filters.ChoiceFilter(
         label="Your actions",
-        choices=[("failed", "Failed, to resend")],
+        choices=[(FAILED_FILTER[1], "Failed, to resend")],
         empty_label="All",
         widget=forms.RadioSelect,
         method="filter_emails",
     )
 
     def filter_emails(self, queryset, name, value):
-        return queryset.filter(status__in=FAILED_STATUSES) if value == "failed" else queryset
+        return queryset.failed() if value == FAILED_FILTER[1] else queryset
 
 
 class OutboxIndexView(generic.IndexView):
@@ -205,7 +205,10 @@ class OutboxViewSet(ModelViewSet):
         return [
             "__str__",
             StatusTagColumn(
-                "status", label="Status", accessor="get_status_display", primary=lambda e: e.status in FAILED_STATUSES
+                "status",
+                label="Status",
+                accessor="get_status_display",
+                primary=lambda e: e.status in OutboxStatus.resendable(),
             ),
             Column("attempts", label="Attempts"),
             Column("last_error", label="Last error", accessor=_error),
@@ -235,7 +238,7 @@ class FailedEmailsPanel(Component):
         if not request.user.has_perm("notify.view_outboxemail"):
             return ""
         counts = dict(
-            OutboxEmail.objects.filter(status__in=FAILED_STATUSES)
+            OutboxEmail.objects.failed()
             .values_list("status")
             .annotate(count=Count("pk"))
             .values_list("status", "count")

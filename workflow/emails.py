@@ -42,6 +42,7 @@ from workflow.models import (
     ReportStatusChange,
 )
 from workflow.services import feedback as feedback_survey
+from workflow.transitions import TRANSITIONS, ReportTransition
 
 logger = logging.getLogger(__name__)
 
@@ -196,80 +197,119 @@ def _email(kind: str, recipient: Recipient, key: str, personalisation: dict, *, 
 # --- emails caused by status changes ---------------------------------------------------------------
 
 
-def emails_for_status_change(change: ReportStatusChange) -> list[NewEmail]:
-    report = change.report
-    assessment = Assessment.objects.select_related("service").get(pk=report.assessment_id)
-    key = f"change:{change.pk}"
+@dataclass(frozen=True)
+class _StatusChangeEmails:
+    """What every email of one status change draws on, and how each of its kinds is written to its people."""
 
-    def each(kind: str, people: Iterable, extra) -> list[NewEmail]:
+    change: ReportStatusChange
+    report: ReportPage
+    assessment: Assessment
+
+    def each(self, kind: str, people: Iterable, extra) -> list[NewEmail]:
         return [
             _email(
                 kind,
                 recipient,
-                key,
-                {**_about(assessment, recipient), **extra(recipient)},
-                report=report,
-                change=change,
+                f"change:{self.change.pk}",
+                {**_about(self.assessment, recipient), **extra(recipient)},
+                report=self.report,
+                change=self.change,
             )
             for recipient in recipients(people)
         ]
 
-    if change.to_status == ReportStatus.SUBMITTED:
-        lead = lead_assessor(assessment)
-        return each(
+    def report_submitted(self) -> list[NewEmail]:
+        lead = lead_assessor(self.assessment)
+        return self.each(
             kinds.REPORT_SUBMITTED,
             assessment_team(),
             lambda r: {
-                "assessment_date": long_date(assessment.date),
+                "assessment_date": long_date(self.assessment.date),
                 "lead_assessor": _person(lead[0] if lead else None),
-                "report_link": report_link(report, "assessment_team"),
+                "report_link": report_link(self.report, "assessment_team"),
             },
         )
-    if change.transition == "return":
-        return each(
+
+    def report_returned(self) -> list[NewEmail]:
+        return self.each(
             kinds.REPORT_RETURNED,
-            lead_assessor(assessment),
-            lambda r: {"comment": change.comment, "report_link": report_link(report, "assessor")},
+            lead_assessor(self.assessment),
+            lambda r: {"comment": self.change.comment, "report_link": report_link(self.report, "assessor")},
         )
-    if change.to_status == ReportStatus.SHARED:
-        due = report.response_due or deadlines.response_due(timezone.localdate(change.at))
-        return each(
+
+    def report_shared(self) -> list[NewEmail]:
+        due = self.report.response_due or deadlines.response_due(timezone.localdate(self.change.at))
+        return self.each(
             kinds.REPORT_SHARED,
-            delivery_team(assessment, SHARED_WITH),
+            delivery_team(self.assessment, SHARED_WITH),
             lambda r: {
-                "assessment_date": long_date(assessment.date),
-                "report_link": report_link(report, "delivery"),
+                "assessment_date": long_date(self.assessment.date),
+                "report_link": report_link(self.report, "delivery"),
                 "response_deadline": long_date(due),
             },
         )
-    if change.to_status == ReportStatus.CHALLENGED:
-        return each(
+
+    def challenge_received(self) -> list[NewEmail]:
+        return self.each(
             kinds.CHALLENGE_RECEIVED,
             plus_team(),
             lambda r: {
-                "challenged_by": _person(change.by),
-                "reasons": change.comment,
-                "report_link": report_link(report, "plus"),
+                "challenged_by": _person(self.change.by),
+                "reasons": self.change.comment,
+                "report_link": report_link(self.report, "plus"),
             },
         )
-    if change.to_status == ReportStatus.PUBLISHED:
-        emails = each(
+
+    def report_published(self) -> list[NewEmail]:
+        return self.each(
             kinds.REPORT_PUBLISHED,
-            [*delivery_team(assessment), *panel(assessment)],
-            lambda r: {"overall_rating": report.get_overall_rating_display(), "public_link": public_link(report)},
+            [*delivery_team(self.assessment), *panel(self.assessment)],
+            lambda r: {
+                "overall_rating": self.report.get_overall_rating_display(),
+                "public_link": public_link(self.report),
+            },
         )
+
+    def reassessment_needed(self) -> list[NewEmail]:
         red_points = [
             f"Point {rating.number}: {rating.title}"
-            for rating in report.ratings.filter(rating=Rating.RED).order_by("number")
+            for rating in self.report.ratings.filter(rating=Rating.RED).order_by("number")
         ]
-        if red_points:
-            emails += each(
-                kinds.REASSESSMENT_NEEDED,
-                delivery_team(assessment),
-                lambda r: {"red_points": red_points, "public_link": public_link(report)},
-            )
-        return emails
-    return []
+        if not red_points:
+            return []
+        return self.each(
+            kinds.REASSESSMENT_NEEDED,
+            delivery_team(self.assessment),
+            lambda r: {"red_points": red_points, "public_link": public_link(self.report)},
+        )
+
+
+# Which emails a status change sends is its transition's `emails` (workflow.transitions); this says how each is written.
+STATUS_CHANGE_EMAILS = {
+    kinds.REPORT_SUBMITTED: _StatusChangeEmails.report_submitted,
+    kinds.REPORT_RETURNED: _StatusChangeEmails.report_returned,
+    kinds.REPORT_SHARED: _StatusChangeEmails.report_shared,
+    kinds.CHALLENGE_RECEIVED: _StatusChangeEmails.challenge_received,
+    kinds.REPORT_PUBLISHED: _StatusChangeEmails.report_published,
+    kinds.REASSESSMENT_NEEDED: _StatusChangeEmails.reassessment_needed,
+}
+
+
+def emails_for_status_change(change: ReportStatusChange) -> list[NewEmail]:
+    try:
+        spec = TRANSITIONS[ReportTransition(change.transition)]
+    except ValueError:
+        logger.warning("Status change %s has an unknown transition %r, so sends no email", change.pk, change.transition)
+        return []
+    if not spec.emails:
+        return []
+    report = change.report
+    writer = _StatusChangeEmails(
+        change=change,
+        report=report,
+        assessment=Assessment.objects.select_related("service").get(pk=report.assessment_id),
+    )
+    return [email for kind in spec.emails for email in STATUS_CHANGE_EMAILS[kind](writer)]
 
 
 # --- scheduled emails ------------------------------------------------------------------------------

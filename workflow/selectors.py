@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from notify.models import OutboxEmail, OutboxStatus
+from notify.models import OutboxEmail
 from workflow import deadlines, permissions
 from workflow.models import (
     Assessment,
@@ -256,8 +256,8 @@ def amber_actions_overdue(today: datetime.date | None = None) -> QuerySet[Report
 
 
 def failed_emails() -> QuerySet[OutboxEmail]:
-    """Emails Notify did not deliver, which the team may resend."""
-    return OutboxEmail.objects.filter(status__in=OutboxStatus.resendable()).order_by("-created_at")
+    """Emails Notify did not deliver, which the team may resend (the rule is notify's)."""
+    return OutboxEmail.objects.failed().order_by("-created_at")
 
 
 def assessment_row(assessment: Assessment, *, today: datetime.date | None = None) -> AssessmentRow:

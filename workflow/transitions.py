@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from notify import kinds
+
 
 class ReportTransition(models.TextChoices):
     """The values are stored in ReportStatusChange.transition, so they never change; the labels are the buttons."""
@@ -32,8 +34,8 @@ class TransitionSpec:
     comment_prompt: str = ""
     comment_question: str = ""
     comment_hint: str = ""
-    # The email kinds (notify.kinds, by value) the status change sends, each to its own people. Plain strings
-    # so that this table imports nothing of the email code.
+    # The emails the status change sends, each to its own people (workflow.emails writes them). notify.kinds is a
+    # catalogue of names with no imports, so this table still imports nothing of the email code.
     emails: tuple[str, ...] = ()
     # Publishing follows acceptance at once, as part of it: nobody asks for it, so nothing offers or accepts it by name.
     made_by_people: bool = True
@@ -54,7 +56,7 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
             ReportTransition.SUBMIT,
             "submit",
             "submitted to the service assessment team",
-            emails=("report_submitted",),
+            emails=(kinds.REPORT_SUBMITTED,),
         ),
         TransitionSpec(
             ReportTransition.RETURN,
@@ -63,14 +65,14 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
             comment_prompt="Enter a comment for the panel saying what needs to change",
             comment_question="What does the panel need to change?",
             comment_hint="The panel sees this comment in the report's history.",
-            emails=("report_returned",),
+            emails=(kinds.REPORT_RETURNED,),
         ),
         TransitionSpec(ReportTransition.CHECK, "mark_checked", "marked as checked"),
         TransitionSpec(
             ReportTransition.SHARE,
             "share",
             "shared with the delivery team",
-            emails=("report_shared",),
+            emails=(kinds.REPORT_SHARED,),
         ),
         # Its emails are publishing's, which follows it.
         TransitionSpec(ReportTransition.ACCEPT, "accept", "accepted and published"),
@@ -84,7 +86,7 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
                 "Say which points you disagree with and why. The Service Assessment Plus team will arrange a "
                 "meeting with the panel to agree any changes."
             ),
-            emails=("challenge_received",),
+            emails=(kinds.CHALLENGE_RECEIVED,),
         ),
         TransitionSpec(
             ReportTransition.RESOLVE,
@@ -94,14 +96,14 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
             comment_question="What changes did the panel and the team agree?",
             comment_hint="The report goes back to the service assessment team to check and share again.",
             # The report is submitted again, so the team hears as it does of a first submission.
-            emails=("report_submitted",),
+            emails=(kinds.REPORT_SUBMITTED,),
         ),
         TransitionSpec(
             ReportTransition.PUBLISH,
             "mark_published",
             "published",
             # The reassessment email goes only when the report has a red point.
-            emails=("report_published", "reassessment_needed"),
+            emails=(kinds.REPORT_PUBLISHED, kinds.REASSESSMENT_NEEDED),
             made_by_people=False,
         ),
     ]

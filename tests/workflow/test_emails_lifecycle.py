@@ -8,10 +8,10 @@ from notify import kinds
 from notify.models import OutboxEmail, OutboxStatus
 from tests.cast import make_cast, report_in
 from tests.notify_fixtures import addresses, running_fake_notify, sent
-from workflow.emails import queue_for_status_change, status_change_event
+from workflow.emails import STATUS_CHANGE_EMAILS, queue_for_status_change, status_change_event
 from workflow.models import ReportStatus
 from workflow.services import transitions
-from workflow.transitions import ReportTransition
+from workflow.transitions import TRANSITIONS, ReportTransition
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +237,27 @@ def test_without_a_template_id_the_email_is_failed_for_the_team_to_see(
     assert row.status == OutboxStatus.FAILED
     assert "No Notify template id is set for “Report ready to check”" in row.last_error
     assert sent(fake_notify) == []
+
+
+def test_every_email_a_transition_declares_is_a_catalogued_kind_the_workflow_writes():
+    """The transition table says which emails a status change sends; each must be a Notify template (a kind) and
+    have a writer, so that declaring an email in the table is all it takes, and a typo fails here, not in use."""
+    declared = {kind for spec in TRANSITIONS.values() for kind in spec.emails}
+    assert declared <= set(kinds.KINDS)
+    assert declared == set(STATUS_CHANGE_EMAILS)
+
+
+@pytest.mark.parametrize("name", [ReportTransition.CHECK, ReportTransition.ACCEPT])
+def test_transitions_that_declare_no_email_send_none(fake_notify, django_capture_on_commit_callbacks, name):
+    cast = make_cast()
+    status = {ReportTransition.CHECK: ReportStatus.SUBMITTED, ReportTransition.ACCEPT: ReportStatus.SHARED}[name]
+    report = report_in(status, cast)
+    user = cast.team if name == ReportTransition.CHECK else cast.product_manager
+    before = set(OutboxEmail.objects.values_list("pk", flat=True))  # from getting the report to its status
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transitions.report_transition(report=report, name=name, user=user)
+
+    new = {row.kind for row in OutboxEmail.objects.exclude(pk__in=before)}
+    # Accepting publishes, and publishing's own emails are all that goes.
+    assert new == (set() if name == ReportTransition.CHECK else {kinds.REPORT_PUBLISHED})

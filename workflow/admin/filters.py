@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
 
+from notify.wagtail_hooks import FAILED_FILTER
 from workflow import selectors
 
 
@@ -41,14 +42,14 @@ ACTION_LISTS = {
     "overdue": Listing("Amber, overdue", selectors.amber_actions_overdue),
 }
 EMAIL_LISTS = {
-    "failed": Listing("Failed, to resend", _today_free(selectors.failed_emails)),
+    FAILED_FILTER[1]: Listing("Failed, to resend", _today_free(selectors.failed_emails)),
 }
 
 # The query parameter of each admin list's filter.
 REPORT_PARAM = "worklist"
 ASSESSMENT_PARAM = "overdue"
 ACTION_PARAM = "due"
-EMAIL_PARAM = "emails"
+EMAIL_PARAM = FAILED_FILTER[0]  # the outbox list is notify's, and so is its filter
 
 
 class ListingFilter(django_filters.ChoiceFilter):
