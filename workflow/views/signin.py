@@ -18,16 +18,14 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from sesame.backends import ModelBackend as SesameBackend
-from sesame.utils import get_token
 
-from notify import outbox
-from workflow import emails
 from workflow.forms.base import WithoutNullCharactersForm
+from workflow.services.signin import sign_in_links_send
 
 
 class SignInLinkForm(WithoutNullCharactersForm):
@@ -52,7 +50,7 @@ def request_link(request):
         credentials = {"username": _link_request_key(form.cleaned_data["email"])}
         if not AxesProxyHandler.is_allowed(request, credentials):
             return get_lockout_response(request, credentials=credentials)
-        send_links(form.cleaned_data["email"])
+        sign_in_links_send(address=form.cleaned_data["email"])
         # Counted as a failed sign-in under the link-request key, so that django-axes limits link requests as it
         # does wrong passwords: AXES_FAILURE_LIMIT within AXES_COOLOFF_TIME, per email and client address.
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
@@ -73,14 +71,6 @@ AXES_USERNAME_LENGTH = 255
 
 def _link_request_key(address: str) -> str:
     return LINK_REQUEST_KEY.format(address=address.strip().lower())[:AXES_USERNAME_LENGTH]
-
-
-@transaction.atomic
-def send_links(address: str) -> None:
-    """Queue a sign-in link for each active account with this address; none if there is none."""
-    for user in get_user_model().objects.filter(email__iexact=address.strip(), is_active=True).order_by("pk"):
-        link = emails.absolute(reverse("signin:use_link", args=[get_token(user)]))
-        outbox.enqueue(outbox.write(emails.sign_in_email(user, link)))
 
 
 @never_cache
