@@ -157,17 +157,6 @@ def test_nobody_adds_edits_or_deletes_outbox_rows(client):
     assert OutboxEmail.objects.count() == 1
 
 
-@pytest.mark.parametrize("group", [roles.SERVICE_ASSESSMENT_PLUS_TEAM, roles.ASSESSORS, roles.DELIVERY_TEAM_MEMBERS])
-def test_only_the_assessment_team_sees_the_outbox_and_resends(client, group):
-    email = outbox_email(OutboxStatus.FAILED)
-    client.force_login(UserFactory(groups=[group]))
-
-    assert client.get(INDEX).status_code in (302, 403)
-    assert client.post(f"{INDEX}resend/{email.pk}/").status_code in (302, 403)
-    email.refresh_from_db()
-    assert email.status == OutboxStatus.FAILED
-
-
 def test_the_admin_dashboard_tells_the_team_about_failed_emails(team_client):
     assert "could not be sent" not in team_client.get("/admin/").text
 

@@ -5,7 +5,6 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -93,30 +92,7 @@ def test_the_dashboard_takes_the_same_number_of_queries_for_many_assessments(cas
     assert len(five) == len(one)
 
 
-@pytest.mark.parametrize("who", ["product_manager", "team"])
-def test_people_who_are_not_assessors_have_no_assessor_dashboard(cast, who):
-    assert signed_in(getattr(cast, who)).get(url("dashboard")).status_code == 403
-
-
-def test_signing_in_is_needed(draft):
-    for address in (url("dashboard"), url("report", draft.pk), url("point", draft.pk, 1)):
-        response = Client().get(address)
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("login") + "?next=")
-
-
 # Who sees what
-
-
-def test_an_assessor_not_on_the_panel_finds_no_report(cast, draft):
-    client = signed_in(cast.assessor_not_on_panel)
-    assert client.get(url("report", draft.pk)).status_code == 404
-    assert client.get(url("point", draft.pk, 1)).status_code == 404
-    assert client.post(url("point", draft.pk, 1), point_data()).status_code == 404
-
-
-def test_the_delivery_team_finds_no_draft_report(cast, draft):
-    assert signed_in(cast.product_manager).get(url("report", draft.pk)).status_code == 404
 
 
 @pytest.mark.parametrize("address", ["/assessor/reports/999999/", "/assessor/reports/99999999999999999999999/"])

@@ -37,7 +37,3 @@ def test_help_texts_edited_in_the_admin_show_in_the_report_form(client):
     assert "One strength a line, with the evidence you saw." in page
     assert "Amber: the team fixes this within 3 months." in page
 
-
-def test_only_the_service_assessment_team_edits_the_help_texts(client):
-    client.force_login(UserFactory(groups=[roles.SERVICE_ASSESSMENT_PLUS_TEAM]))
-    assert client.get(settings_url()).status_code in (302, 403)
