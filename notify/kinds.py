@@ -7,14 +7,29 @@ asks for nothing more. README.md ("Emails") documents the same table for people.
 
 from dataclasses import dataclass
 
+# The figures of the process that sends the emails, for the {NAMES} in a kind's `trigger`: the sending app registers
+# them when it starts (workflow registers workflow.deadlines'), so "3 working days before" is written once, where the
+# process keeps it, and notify still imports nothing of the process.
+FIGURES: dict[str, object] = {}
+
+
+class _Unfilled(dict):
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
+
 
 @dataclass(frozen=True)
 class EmailKind:
     key: str
     name: str  # how the admin and the README name it
     to: str  # who receives it, in words
-    when: str  # what sends it, in words
+    trigger: str  # what sends it, in words, with {FIGURE} placeholders
     personalisation: tuple[str, ...]
+
+    @property
+    def when(self) -> str:
+        """What sends it, in words, with the process's figures."""
+        return self.trigger.format_map(_Unfilled(FIGURES))
 
 
 REPORT_SUBMITTED = "report_submitted"
@@ -61,7 +76,7 @@ KINDS: dict[str, EmailKind] = {
             RESPONSE_REMINDER,
             "Response reminder",
             "the product manager and delivery manager",
-            "daily schedule: 3 working days before the response deadline of a shared report",
+            "daily schedule: {RESPONSE_REMINDER_WORKING_DAYS_BEFORE} working days before the response deadline of a shared report",
             (*_REPORT, "report_link", "response_deadline"),
         ),
         EmailKind(
@@ -75,7 +90,10 @@ KINDS: dict[str, EmailKind] = {
             REPORT_NOT_SHARED,
             "Report not yet shared",
             "the lead assessor and the service assessment team",
-            "daily schedule: 7 days after the assessment, if its report has not been shared",
+            (
+                "daily schedule: the day after the share-by date ({SHARE_WITHIN_DAYS} days after the assessment), if its "
+                "report has not been shared"
+            ),
             (*_REPORT, "assessment_date", "share_deadline", "report_status", "report_link"),
         ),
         EmailKind(
@@ -103,7 +121,7 @@ KINDS: dict[str, EmailKind] = {
             AMBER_ACTIONS_DUE,
             "Amber actions due soon",
             "the delivery team",
-            "daily schedule: 2 weeks before open amber actions are due",
+            "daily schedule: {AMBER_ACTIONS_REMINDER_DAYS_BEFORE} days before open amber actions are due",
             (*_REPORT, "due_date", "actions", "report_link"),
         ),
         EmailKind(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting
 from wagtail.contrib.settings.registry import register_setting
@@ -99,16 +100,12 @@ class OutboxEmail(models.Model):
 
 
 def _template_field(kind: kinds.EmailKind) -> models.CharField:
-    return models.CharField(
-        kind.name,
-        max_length=36,
-        blank=True,
-        help_text=(
-            f"Sent to {kind.to} when {kind.when}. Personalisation: "
-            + ", ".join(f"(({name}))" for name in kind.personalisation)
-            + "."
-        ),
-    )
+    def help_text() -> str:
+        personalisation = ", ".join(f"(({name}))" for name in kind.personalisation)
+        return f"Sent to {kind.to} when {kind.when}. Personalisation: {personalisation}."
+
+    # Lazy: the sending app registers the figures in `when` after this class is made (kinds.FIGURES).
+    return models.CharField(kind.name, max_length=36, blank=True, help_text=lazy(help_text, str)())
 
 
 @register_setting(icon="mail")

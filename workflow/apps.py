@@ -10,8 +10,15 @@ class WorkflowConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
+        from notify import kinds
+
+        from . import deadlines
         from .roles import ensure_groups_after_migrate
         from .services.people import connect_recording
+
+        # The emails' descriptions (the Notify templates' help in the admin, check_notify_templates) say when each is
+        # sent with these figures.
+        kinds.FIGURES.update(deadlines.figures())
 
         # After every app's permissions exist: post_migrate for this app runs once all migrations have run.
         post_migrate.connect(ensure_groups_after_migrate, sender=self, dispatch_uid="workflow.ensure_groups")

@@ -3,7 +3,7 @@ typing the number: `{{ deadlines.SHARE_WITHIN_DAYS }}`."""
 
 from workflow import deadlines as _deadlines
 
-FIGURES = {name: getattr(_deadlines, name) for name in dir(_deadlines) if name.isupper()}
+FIGURES = _deadlines.figures()
 
 
 def deadlines(request):

@@ -22,6 +22,11 @@ AMBER_ACTIONS_REMINDER_DAYS_BEFORE = 14
 
 
 @lru_cache(maxsize=64)
+def figures() -> dict[str, int]:
+    """Every figure above by its name, for templates (workflow.context_processors) and email descriptions."""
+    return {name: value for name, value in globals().items() if name.isupper() and isinstance(value, int)}
+
+
 def _bank_holidays(year: int) -> frozenset[datetime.date]:
     # England and Wales: without subdiv="ENG" Easter Monday and the summer bank holiday are missing.
     return frozenset(holidays.UK(subdiv="ENG", years=year))

@@ -3,8 +3,8 @@ by phase, and how long reports took from assessment to sharing and from sharing 
 
 Counted over reports the delivery team has seen (shared, challenged, accepted or published): the ratings then are
 the panel's checked view, and drafts still changing are left out. Times are whole days: calendar days from the
-assessment to sharing (the rule is 7 calendar days) and working days from sharing to the first response, accept
-or challenge (the rule is 10 working days)."""
+assessment to sharing and working days from sharing to the first response, accept or challenge, each set beside
+its rule in workflow.deadlines."""
 
 import csv
 import datetime

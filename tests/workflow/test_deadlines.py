@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from notify import kinds
+from notify.models import NotifyTemplates
 from tests.cast import make_cast, report_in
 from workflow import deadlines
 from workflow.models import Rating, ReportAction
@@ -198,3 +200,14 @@ def test_accepting_a_report_makes_its_amber_actions_due_in_three_months_and_leav
     due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
     actions = ReportAction.objects.filter(rating__report=report).select_related("rating")
     assert {action.rating.rating: action.due_date for action in actions} == {Rating.AMBER: due, Rating.RED: None}
+
+
+def test_the_email_descriptions_say_the_figures_of_workflow_deadlines():
+    """The Notify templates' help in the admin and check_notify_templates describe each email with the figures the
+    schedule uses, filled in from workflow.deadlines, never typed into the catalogue."""
+    assert all("{" not in kind.when for kind in kinds.KINDS.values())
+    assert not any(char.isdigit() for kind in kinds.KINDS.values() for char in kind.trigger)
+    reminder = kinds.KINDS[kinds.RESPONSE_REMINDER].when
+    assert f"{deadlines.RESPONSE_REMINDER_WORKING_DAYS_BEFORE} working days before" in reminder
+    help_text = str(NotifyTemplates._meta.get_field(kinds.AMBER_ACTIONS_DUE).help_text)
+    assert f"{deadlines.AMBER_ACTIONS_REMINDER_DAYS_BEFORE} days before open amber actions are due" in help_text

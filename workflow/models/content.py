@@ -4,6 +4,8 @@ from django.db import models
 from wagtail.contrib.settings.models import BaseGenericSetting
 from wagtail.contrib.settings.registry import register_setting
 
+from workflow import deadlines
+
 
 def _hint(default: str, label: str) -> models.TextField:
     return models.TextField(label, default=default, blank=True, max_length=500)
@@ -17,7 +19,8 @@ class ReportFormHelpTexts(BaseGenericSetting):
     service_users = _hint("Who uses the service.", "service users")
     rating_green = _hint("The service meets this point of the Standard. Green points have no actions.", "green rating")
     rating_amber = _hint(
-        "The service can move to the next phase, but the team must address the actions within 3 months.",
+        "The service can move to the next phase, but the team must address the actions within "
+        f"{deadlines.AMBER_ACTIONS_WITHIN_MONTHS} months.",
         "amber rating",
     )
     rating_red = _hint(
