@@ -29,7 +29,7 @@ class Cast:
     researcher: object
     observer: object
     assessor_not_on_panel: object
-    team: object
+    assessment_team: object
     plus: object
     product_manager: object
     delivery_manager: object
@@ -48,7 +48,7 @@ def make_cast(**assessment_fields) -> Cast:
             PanelMemberFactory(assessment=assessment, user=user, role=role)
         return user
 
-    def team_member(role, on_service=service):
+    def delivery_team_member(role, on_service=service):
         user = UserFactory(groups=[roles.DELIVERY_TEAM_MEMBERS])
         DeliveryTeamMemberFactory(service=on_service, user=user, role=role)
         return user
@@ -59,12 +59,14 @@ def make_cast(**assessment_fields) -> Cast:
         researcher=assessor(PanelRole.USER_RESEARCH),
         observer=assessor(PanelRole.OBSERVER),
         assessor_not_on_panel=assessor(None),
-        team=UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]),
+        assessment_team=UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]),
         plus=UserFactory(groups=[roles.SERVICE_ASSESSMENT_PLUS_TEAM]),
-        product_manager=team_member(DeliveryTeamRole.PRODUCT_MANAGER),
-        delivery_manager=team_member(DeliveryTeamRole.DELIVERY_MANAGER),
-        sro=team_member(DeliveryTeamRole.SRO),
-        other_service_product_manager=team_member(DeliveryTeamRole.PRODUCT_MANAGER, on_service=ServiceFactory()),
+        product_manager=delivery_team_member(DeliveryTeamRole.PRODUCT_MANAGER),
+        delivery_manager=delivery_team_member(DeliveryTeamRole.DELIVERY_MANAGER),
+        sro=delivery_team_member(DeliveryTeamRole.SRO),
+        other_service_product_manager=delivery_team_member(
+            DeliveryTeamRole.PRODUCT_MANAGER, on_service=ServiceFactory()
+        ),
         superuser=UserFactory(is_superuser=True, is_staff=True),
     )
 
@@ -100,8 +102,8 @@ def report_in(status: str, cast: Cast, letters: str = "gggggagggggggg") -> Repor
     report = rate(report_create(assessment=cast.assessment), letters)
     actor = {
         "submit": cast.lead,
-        "check": cast.team,
-        "share": cast.team,
+        "check": cast.assessment_team,
+        "share": cast.assessment_team,
         "challenge": cast.product_manager,
         "accept": cast.product_manager,
     }

@@ -26,7 +26,7 @@ def fake_notify(settings, live_server):
 
 
 @pytest.fixture
-def team_page(browser, live_server, fake_notify):
+def assessment_team_page(browser, live_server, fake_notify):
     """A browser signed in to the Wagtail admin as the service assessment team, with a report of each kind the
     admin home and the insights charts show."""
     cast = make_cast(date=datetime.date(2026, 3, 2))
@@ -36,7 +36,7 @@ def team_page(browser, live_server, fake_notify):
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", cast.team.username)
+    page.fill("input[name=username]", cast.assessment_team.username)
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/admin/")
@@ -44,8 +44,8 @@ def team_page(browser, live_server, fake_notify):
     context.close()
 
 
-def test_the_admin_home_and_insights_pass_axe(team_page):
-    page, base, booking = team_page
+def test_the_admin_home_and_insights_pass_axe(assessment_team_page):
+    page, base, booking = assessment_team_page
     for path in [
         "/admin/",
         "/admin/insights/?start=2026-03-01&end=2026-03-31",
@@ -57,8 +57,8 @@ def test_the_admin_home_and_insights_pass_axe(team_page):
         assert axe_violations(page) == [], path
 
 
-def test_the_insights_header_names_the_page_and_the_period_is_typed_in_boxes(team_page):
-    page, base, _ = team_page
+def test_the_insights_header_names_the_page_and_the_period_is_typed_in_boxes(assessment_team_page):
+    page, base, _ = assessment_team_page
     page.goto(base + "/admin/insights/?start=2026-03-01&end=2026-03-31")
 
     assert page.title().startswith("Insights")
@@ -69,8 +69,8 @@ def test_the_insights_header_names_the_page_and_the_period_is_typed_in_boxes(tea
     assert "Assessments from 1 February 2026 to 31 March 2026" in page.locator("main").inner_text()
 
 
-def test_the_reports_list_its_inspect_view_the_your_actions_lists_and_the_audit_pass_axe(team_page):
-    page, base, _ = team_page
+def test_the_reports_list_its_inspect_view_the_your_actions_lists_and_the_audit_pass_axe(assessment_team_page):
+    page, base, _ = assessment_team_page
     page.goto(base + "/admin/")
     your_actions = page.eval_on_selector_all("tr:has([data-count]) a", "links => links.map(link => link.href)")
     assert len(your_actions) == 8

@@ -86,12 +86,12 @@ def test_a_report_from_draft_to_published(browser, live_server, fake_notify):
     lead.close()
 
     # The service assessment team checks and shares it.
-    team = Person(browser, live_server, cast.team)
-    page = team.open("/assessment-team/")
+    assessment_team = Person(browser, live_server, cast.assessment_team)
+    page = assessment_team.open("/assessment-team/")
     assert service in page.content()
-    team.open(f"/assessment-team/reports/{report.pk}/")
-    team.click("Mark as checked")
-    team.click("Share with the delivery team")
+    assessment_team.open(f"/assessment-team/reports/{report.pk}/")
+    assessment_team.click("Mark as checked")
+    assessment_team.click("Share with the delivery team")
     assert status_of(report) == ReportStatus.SHARED
 
     # The product manager follows the link in the email Notify sent them, and challenges the report.
@@ -118,11 +118,11 @@ def test_a_report_from_draft_to_published(browser, live_server, fake_notify):
     plus.close()
 
     # Checked and shared again, then accepted, which publishes it.
-    team.open(f"/assessment-team/reports/{report.pk}/")
-    team.click("Mark as checked")
-    team.click("Share with the delivery team")
-    page = team.open(f"/assessment-team/reports/{report.pk}/")
-    team.close()
+    assessment_team.open(f"/assessment-team/reports/{report.pk}/")
+    assessment_team.click("Mark as checked")
+    assessment_team.click("Share with the delivery team")
+    page = assessment_team.open(f"/assessment-team/reports/{report.pk}/")
+    assessment_team.close()
 
     product_manager.open(f"/team/reports/{report.pk}/")
     product_manager.click("Accept report")

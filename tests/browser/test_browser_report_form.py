@@ -86,9 +86,9 @@ def test_the_check_page_in_the_browser(browser, live_server):
     assert PointRating.objects.get(report=report, number=6).rating == Rating.AMBER
     lead.close()
 
-    team = Person(browser, live_server, cast.team)
-    page = team.open(f"/assessment-team/reports/{report.pk}/")
+    assessment_team = Person(browser, live_server, cast.assessment_team)
+    page = assessment_team.open(f"/assessment-team/reports/{report.pk}/")
     assert page.locator("#suggested-rating dd").inner_text() == "Amber"
     assert page.locator("#lead-rating dd").inner_text() == "Green"
     assert page.locator("#lead-reason dd").inner_text() == "Point 6 is nearly met."
-    team.close()
+    assessment_team.close()

@@ -91,7 +91,7 @@ def test_the_wagtail_admin_works_under_its_exceptions(browser, live_server):
     report = report_in(ReportStatus.SUBMITTED, cast)
     home = HomePage.objects.get()
     tab = Watched(browser, live_server)
-    tab.sign_in(cast.team, "/admin/login/")
+    tab.sign_in(cast.assessment_team, "/admin/login/")
 
     for path in ["/admin/", f"/admin/pages/{home.pk}/edit/", f"/admin/pages/{home.pk}/", "/admin/assessment-reports/"]:
         seen = tab.open(path)

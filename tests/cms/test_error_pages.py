@@ -45,7 +45,7 @@ def test_a_csrf_refusal_from_a_null_origin_is_the_same_page(strict_client):
 def test_a_get_of_a_transition_address_is_a_govuk_page_not_an_empty_405(client):
     cast = make_cast()
     report = report_create(assessment=cast.assessment)
-    client.force_login(cast.team)
+    client.force_login(cast.assessment_team)
 
     response = client.get(f"/assessment-team/reports/{report.pk}/check/")
 
@@ -67,7 +67,7 @@ def test_a_wrong_method_on_a_public_address_is_the_same_page_for_anyone(client):
 @pytest.mark.parametrize("path", ["/team/", "/bookings/", "/reports/", "/dashboard/", "/admin/"])
 def test_every_answer_to_a_signed_in_person_is_private(client, path):
     cast = make_cast()
-    person = cast.team if path == "/admin/" else cast.product_manager
+    person = cast.assessment_team if path == "/admin/" else cast.product_manager
     client.force_login(person)
     response = client.get(path, follow=False)
     directives = {d.strip() for d in response["Cache-Control"].split(",")}

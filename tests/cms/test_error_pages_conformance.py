@@ -82,7 +82,7 @@ def _challenge(cast):
 def _return(cast):
     report = report_in(ReportStatus.SUBMITTED, cast)
     return (
-        signed_in(cast.team),
+        signed_in(cast.assessment_team),
         f"/assessment-team/reports/{report.pk}/return/",
         {"comment": "", "from_status": report.status},
         "Enter a comment for the panel saying what needs to change",

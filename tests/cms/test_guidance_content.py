@@ -243,7 +243,7 @@ def test_running_the_migration_again_changes_nothing_and_restores_a_deleted_page
     assert home.numchild == home.get_children().count()
 
 
-def test_the_migration_reverses_without_removing_the_teams_pages():
+def test_the_migration_reverses_without_removing_the_assessment_teams_pages():
     operation = MIGRATION.Migration.operations[0]
     assert operation.reversible
     before = set(GuidancePage.objects.values_list("url_path", flat=True))

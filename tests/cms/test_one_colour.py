@@ -174,10 +174,13 @@ def test_booking_answers_are_tags_of_one_colour_each():
     service = cast.assessment.service
     # One request waits for an answer at a time: answered ones first.
     rejected = booking_request(service=service, user=cast.product_manager, phase=Phase.LIVE)
-    booking_reject(booking=rejected, user=cast.team, reason="Too early.")
+    booking_reject(booking=rejected, user=cast.assessment_team, reason="Too early.")
     accepted = booking_request(service=service, user=cast.product_manager, phase=Phase.LIVE)
     booking_accept(
-        booking=accepted, user=cast.team, date=datetime.date(2026, 12, 1), panel=[(cast.lead, PanelRole.LEAD)]
+        booking=accepted,
+        user=cast.assessment_team,
+        date=datetime.date(2026, 12, 1),
+        panel=[(cast.lead, PanelRole.LEAD)],
     )
     waiting = booking_request(service=service, user=cast.product_manager, phase=Phase.PRIVATE_BETA)
     assert waiting.status == BookingStatus.REQUESTED
@@ -193,7 +196,7 @@ def test_booking_answers_are_tags_of_one_colour_each():
 def test_the_insights_charts_draw_each_rating_in_its_tags_colours():
     cast = make_cast(date=datetime.date(2026, 3, 2))
     report_in(ReportStatus.SHARED, cast, "ragggggggggggg")
-    client = signed_in(cast.team)
+    client = signed_in(cast.assessment_team)
 
     html = client.get("/admin/insights/", {"start": "2026-03-01", "end": "2026-03-31"}).content.decode()
 

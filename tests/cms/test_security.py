@@ -141,7 +141,7 @@ def test_no_template_has_inline_script_style_or_event_handler():
 
 # --- every page, as each kind of person sees it --------------------------------------------------------
 
-PEOPLE = [None, "lead", "researcher", "product", "team", "plus"]
+PEOPLE = [None, "lead", "researcher", "product", "assessment-team", "plus"]
 START = [
     "/",
     "/reports/",

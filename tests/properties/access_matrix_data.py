@@ -57,9 +57,9 @@ def signed_in(answer) -> tuple:
     return (SIGN_IN, *(answer,) * (len(ROLES) - 1))
 
 
-def admin(team, plus, superuser) -> tuple:
+def admin(assessment_team, plus, superuser) -> tuple:
     """Nobody outside the two central teams (and superusers) gets into the Wagtail admin at all."""
-    return (*(ADMIN_LOGIN,) * 6, team, plus, superuser)
+    return (*(ADMIN_LOGIN,) * 6, assessment_team, plus, superuser)
 
 
 # POST data. Versions are those of the rows as built, so the people allowed to save do save.
@@ -79,7 +79,8 @@ HELP_TEXTS = "302 /admin/settings/workflow/reportformhelptexts/{help_texts}/"
 # fmt: off
 MATRIX: dict[str, Row | list[Row]] = {
     # Each tuple, in the order of ROLES:
-    #   (anonymous, other service's PM, PM, assessor not on the panel, panel assessor, lead, team, Plus, superuser)
+    #   (anonymous, other service's PM, PM, assessor not on the panel, panel assessor, lead, assessment team, Plus,
+    #   superuser)
 
     # Sign-in, sign-out and the dashboard redirect.
     "sign-in/": Row(
@@ -471,24 +472,24 @@ MATRIX: dict[str, Row | list[Row]] = {
         "/admin/delivery_team_members/new/", get=admin(200, NO, 200), post=admin(200, NO, 200), data={},
     ),
     "admin/delivery_team_members/edit/<int:pk>/": Row(
-        "/admin/delivery_team_members/edit/{team_member}/", get=admin(200, NO, 200), post=admin(200, NO, 200),
+        "/admin/delivery_team_members/edit/{delivery_team_member}/", get=admin(200, NO, 200), post=admin(200, NO, 200),
         data={},
     ),
     "admin/delivery_team_members/delete/<int:pk>/": Row(
-        "/admin/delivery_team_members/delete/{team_member}/", get=admin(200, NO, 200),
+        "/admin/delivery_team_members/delete/{delivery_team_member}/", get=admin(200, NO, 200),
         post=admin("302 /admin/delivery_team_members/ !", NO, "302 /admin/delivery_team_members/ !"),
     ),
     "admin/delivery_team_members/history/<int:pk>/": Row(
-        "/admin/delivery_team_members/history/{team_member}/", get=admin(200, NO, 200),
+        "/admin/delivery_team_members/history/{delivery_team_member}/", get=admin(200, NO, 200),
     ),
     "admin/delivery_team_members/history-results/<int:pk>/": Row(
-        "/admin/delivery_team_members/history-results/{team_member}/", get=admin(200, NO, 200),
+        "/admin/delivery_team_members/history-results/{delivery_team_member}/", get=admin(200, NO, 200),
     ),
     "admin/delivery_team_members/usage/<int:pk>/": Row(
-        "/admin/delivery_team_members/usage/{team_member}/", get=admin(200, NO, 200),
+        "/admin/delivery_team_members/usage/{delivery_team_member}/", get=admin(200, NO, 200),
     ),
     "admin/delivery_team_members/inspect/<int:pk>/": Row(
-        "/admin/delivery_team_members/inspect/{team_member}/", get=admin(200, 200, 200),
+        "/admin/delivery_team_members/inspect/{delivery_team_member}/", get=admin(200, 200, 200),
     ),
 
     # Actions: added in the report form only; the team follows them up here.

@@ -56,7 +56,7 @@ CAST_MEMBER = {
     "assessor_not_on_panel": "assessor_not_on_panel",
     "panel_assessor": "researcher",
     "lead_assessor": "lead",
-    "assessment_team": "team",
+    "assessment_team": "assessment_team",
     "plus_team": "plus",
     "superuser": "superuser",
 }
@@ -274,7 +274,7 @@ def build_world():
         "department": cast.assessment.service.department_id,
         "seeded_department": seeded.pk,
         "panel_member": cast.assessment.panel_members.get(user=cast.researcher).pk,
-        "team_member": DeliveryTeamMember.objects.get(user=cast.sro).pk,
+        "delivery_team_member": DeliveryTeamMember.objects.get(user=cast.sro).pk,
         "booking": booking.pk,
         "outbox": email.pk,
         "point": ServiceStandardPoint.objects.get(number=1).pk,

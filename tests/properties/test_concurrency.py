@@ -106,14 +106,22 @@ class Contest:
 # transition it allows against itself (a double click, or two people) and against each other one.
 CONTESTS = {
     "submit twice": Contest(ReportStatus.DRAFT, ("submit", "lead"), ("submit", "lead")),
-    "check twice": Contest(ReportStatus.SUBMITTED, ("check", "team"), ("check", "other_team")),
+    "check twice": Contest(ReportStatus.SUBMITTED, ("check", "assessment_team"), ("check", "other_assessment_team")),
     # A report may be returned from checked as well as from submitted: when the check takes the row lock first, only
     # the status the return's page showed (submitted) stops the return going through after it.
-    "check and return": Contest(ReportStatus.SUBMITTED, ("check", "team"), ("return", "other_team")),
-    "return a submitted report twice": Contest(ReportStatus.SUBMITTED, ("return", "team"), ("return", "other_team")),
-    "share twice": Contest(ReportStatus.CHECKED, ("share", "team"), ("share", "other_team")),
-    "share and return": Contest(ReportStatus.CHECKED, ("share", "team"), ("return", "other_team")),
-    "return a checked report twice": Contest(ReportStatus.CHECKED, ("return", "team"), ("return", "other_team")),
+    "check and return": Contest(
+        ReportStatus.SUBMITTED, ("check", "assessment_team"), ("return", "other_assessment_team")
+    ),
+    "return a submitted report twice": Contest(
+        ReportStatus.SUBMITTED, ("return", "assessment_team"), ("return", "other_assessment_team")
+    ),
+    "share twice": Contest(ReportStatus.CHECKED, ("share", "assessment_team"), ("share", "other_assessment_team")),
+    "share and return": Contest(
+        ReportStatus.CHECKED, ("share", "assessment_team"), ("return", "other_assessment_team")
+    ),
+    "return a checked report twice": Contest(
+        ReportStatus.CHECKED, ("return", "assessment_team"), ("return", "other_assessment_team")
+    ),
     "accept twice": Contest(ReportStatus.SHARED, ("accept", "product_manager"), ("accept", "delivery_manager")),
     "accept and challenge": Contest(
         ReportStatus.SHARED, ("accept", "product_manager"), ("challenge", "delivery_manager")
@@ -148,7 +156,7 @@ def test_competing_transitions_at_once_leave_exactly_one_outcome(fake_notify, co
     cast = make_cast()
     people = {
         **vars(cast),
-        "other_team": UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]),
+        "other_assessment_team": UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]),
         "other_plus": UserFactory(groups=[roles.SERVICE_ASSESSMENT_PLUS_TEAM]),
     }
     report = report_in(contest.status, cast)

@@ -74,7 +74,7 @@ def fake_notify(settings):
 NAMES = {
     "lead": "LEAD",
     "researcher": "RESEARCHER",
-    "team": "TEAMPERSON",
+    "assessment_team": "ASSESSMENTTEAMPERSON",
     "plus": "PLUSPERSON",
     "product_manager": "PRODUCTMANAGER",
     "delivery_manager": "DELIVERYMANAGER",
@@ -93,7 +93,7 @@ def world(fake_notify, django_capture_on_commit_callbacks):
         person = getattr(cast, role)
         person.first_name, person.last_name = evil(tag), "Smith"
         person.save()
-    lead, team, plus = signed_in(cast.lead), signed_in(cast.team), signed_in(cast.plus)
+    lead, assessment_team, plus = signed_in(cast.lead), signed_in(cast.assessment_team), signed_in(cast.plus)
     product_manager, delivery_manager = signed_in(cast.product_manager), signed_in(cast.delivery_manager)
 
     def ok(response):
@@ -126,20 +126,26 @@ def world(fake_notify, django_capture_on_commit_callbacks):
     # Green where the points suggest amber: a reason that differs is kept, and shown to the checker and the team.
     ok(lead.post(f"{base}/overall/", {"version": 1, "overall_rating": "green", "reason": evil("REASON")}))
     step(lead, f"{base}/submit/")
-    step(team, f"/assessment-team/reports/{report.pk}/return/", {"comment": evil("RETURNED")})
+    step(assessment_team, f"/assessment-team/reports/{report.pk}/return/", {"comment": evil("RETURNED")})
     step(lead, f"{base}/submit/")
-    step(team, f"/assessment-team/reports/{report.pk}/check/")
-    step(team, f"/assessment-team/reports/{report.pk}/share/")
+    step(assessment_team, f"/assessment-team/reports/{report.pk}/check/")
+    step(assessment_team, f"/assessment-team/reports/{report.pk}/share/")
     step(delivery_manager, f"/team/reports/{report.pk}/challenge/", {"reasons": evil("CHALLENGE")})
-    clients = {"lead": lead, "team": team, "plus": plus, "pm": product_manager, "dm": delivery_manager}
+    clients = {
+        "lead": lead,
+        "assessment_team": assessment_team,
+        "plus": plus,
+        "pm": product_manager,
+        "dm": delivery_manager,
+    }
     return cast, ReportPage.objects.get(pk=report.pk), clients, step
 
 
 def publish(world):
     cast, report, clients, step = world
     step(clients["plus"], f"/plus/reports/{report.pk}/", {"agreed_changes": evil("RESOLVED")})
-    step(clients["team"], f"/assessment-team/reports/{report.pk}/check/")
-    step(clients["team"], f"/assessment-team/reports/{report.pk}/share/")
+    step(clients["assessment_team"], f"/assessment-team/reports/{report.pk}/check/")
+    step(clients["assessment_team"], f"/assessment-team/reports/{report.pk}/share/")
     step(clients["pm"], f"/team/reports/{report.pk}/accept/")
     return ReportPage.objects.get(pk=report.pk)
 
@@ -166,7 +172,9 @@ def test_the_returned_comment_on_the_assessors_report(fake_notify, django_captur
     cast = make_cast()
     report = report_in("submitted", cast)
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in(cast.team).post(f"/assessment-team/reports/{report.pk}/return/", {"comment": evil("RETURNED")})
+        signed_in(cast.assessment_team).post(
+            f"/assessment-team/reports/{report.pk}/return/", {"comment": evil("RETURNED")}
+        )
     assert_escaped(signed_in(cast.lead).get(f"/assessor/reports/{report.pk}/"), "RETURNED")
 
 
@@ -186,24 +194,28 @@ def test_the_delivery_teams_pages(world):
 
 def test_the_assessment_and_plus_teams_pages(world):
     cast, report, clients, _ = world
-    assert_escaped(clients["team"].get("/assessment-team/"), "SERVICE")
-    history = ("RETURNED", "CHALLENGE", "LEAD", "TEAMPERSON", "DELIVERYMANAGER")
+    assert_escaped(clients["assessment_team"].get("/assessment-team/"), "SERVICE")
+    history = ("RETURNED", "CHALLENGE", "LEAD", "ASSESSMENTTEAMPERSON", "DELIVERYMANAGER")
     assert_escaped(
-        clients["team"].get(f"/assessment-team/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "REASON", *history
+        clients["assessment_team"].get(f"/assessment-team/reports/{report.pk}/"),
+        "SERVICE",
+        *REPORT_TEXT,
+        "REASON",
+        *history,
     )
     assert_escaped(clients["plus"].get("/plus/"), "SERVICE", "CHALLENGE")
     assert_escaped(clients["plus"].get(f"/plus/reports/{report.pk}/"), "SERVICE", *REPORT_TEXT, "CHALLENGE")
     publish(world)
     history += ("RESOLVED", "PLUSPERSON", "PRODUCTMANAGER")
-    assert_escaped(clients["team"].get(f"/assessment-team/reports/{report.pk}/"), *history)
+    assert_escaped(clients["assessment_team"].get(f"/assessment-team/reports/{report.pk}/"), *history)
 
 
 def test_the_wagtail_admin(world):
     cast, report, clients, _ = world
-    team = clients["team"]
-    assert_escaped(team.get("/admin/assessment-reports/"), "SERVICE")
+    assessment_team = clients["assessment_team"]
+    assert_escaped(assessment_team.get("/admin/assessment-reports/"), "SERVICE")
     assert_escaped(
-        team.get(f"/admin/assessment-reports/inspect/{report.pk}/"),
+        assessment_team.get(f"/admin/assessment-reports/inspect/{report.pk}/"),
         "SERVICE",
         "DONEWELL",
         "TOIMPROVE",
@@ -212,8 +224,8 @@ def test_the_wagtail_admin(world):
         "CHALLENGE",
     )
     email = OutboxEmail.objects.filter(kind=kinds.CHALLENGE_RECEIVED).first()
-    assert_escaped(team.get(f"/admin/outbox/inspect/{email.pk}/"), "CHALLENGE")
-    assert_escaped(team.get("/admin/"))
+    assert_escaped(assessment_team.get(f"/admin/outbox/inspect/{email.pk}/"), "CHALLENGE")
+    assert_escaped(assessment_team.get("/admin/"))
 
 
 def test_the_public_pages_exports_feed_and_api(world):
@@ -276,7 +288,7 @@ def test_feedback_answers_exported_as_csv_are_neutralised():
         for f in page.get_form_fields()
     }
     Client().post(page.url, {**answers, "token": invitation.token})
-    response = signed_in(cast.team).get(f"/admin/forms/submissions/{page.pk}/", {"export": "csv"})
+    response = signed_in(cast.assessment_team).get(f"/admin/forms/submissions/{page.pk}/", {"export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert not any(cell.startswith("=") for row in rows[1:] for cell in row)
 
@@ -299,11 +311,15 @@ def test_booking_requests_and_their_answers(world):
     )
     booking = BookingRequest.objects.get()
     assert_escaped(pm.get("/bookings/"), "SERVICE")
-    team = clients["team"]
-    assert_escaped(team.get("/admin/bookings/"), "SERVICE")
-    assert_escaped(team.get(f"/admin/bookings/inspect/{booking.pk}/"), "SERVICE", "DATES", "NOTES")
-    assert_escaped(team.get(f"/admin/bookings/decide/{booking.pk}/"), "SERVICE", "DATES", "NOTES", "PRODUCTMANAGER")
-    assert team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": evil("NO")}).status_code
+    assessment_team = clients["assessment_team"]
+    assert_escaped(assessment_team.get("/admin/bookings/"), "SERVICE")
+    assert_escaped(assessment_team.get(f"/admin/bookings/inspect/{booking.pk}/"), "SERVICE", "DATES", "NOTES")
+    assert_escaped(
+        assessment_team.get(f"/admin/bookings/decide/{booking.pk}/"), "SERVICE", "DATES", "NOTES", "PRODUCTMANAGER"
+    )
+    assert assessment_team.post(
+        f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": evil("NO")}
+    ).status_code
     assert_escaped(pm.get("/bookings/"), "NO")
 
 
@@ -313,7 +329,7 @@ def test_feedback_answers_in_the_admin():
     invitation = feedback.invitation(assessment=cast.assessment, email="kim@example.gov.uk")
     answers = {f.clean_name: "Great" if f.field_type == "radio" else evil("FEEDBACK") for f in page.get_form_fields()}
     assert Client().post(page.url, {**answers, "token": invitation.token}).status_code == 200
-    assert_escaped(signed_in(cast.team).get(f"/admin/forms/submissions/{page.pk}/"), "FEEDBACK")
+    assert_escaped(signed_in(cast.assessment_team).get(f"/admin/forms/submissions/{page.pk}/"), "FEEDBACK")
 
 
 def test_a_refused_answer_is_shown_back_escaped():
@@ -326,7 +342,7 @@ def test_a_refused_answer_is_shown_back_escaped():
     assert_escaped(Client().post("/sign-in/link/", {"email": evil("EMAIL")}), "EMAIL")
 
 
-def test_help_texts_the_team_edits_are_shown_as_text():
+def test_help_texts_the_assessment_team_edits_are_shown_as_text():
     cast = make_cast()
     report = report_in("draft", cast)
     texts = ReportFormHelpTexts.load()
@@ -419,21 +435,21 @@ def test_notify_personalisation_is_plain_text(fake_notify, django_capture_on_com
 
     report = rate(report_create(assessment=cast.assessment), "gggggagggggggg")
     ReportAction.objects.filter(rating__report=report).update(description=MARKDOWN)
-    team, lead, dm = signed_in(cast.team), signed_in(cast.lead), signed_in(cast.delivery_manager)
+    assessment_team, lead, dm = signed_in(cast.assessment_team), signed_in(cast.lead), signed_in(cast.delivery_manager)
 
     def step(client, url, data=None):
         with django_capture_on_commit_callbacks(execute=True):
             assert client.post(url, data or {}).status_code == 302
 
     step(lead, f"/assessor/reports/{report.pk}/submit/")
-    step(team, f"/assessment-team/reports/{report.pk}/return/", {"comment": MARKDOWN})
+    step(assessment_team, f"/assessment-team/reports/{report.pk}/return/", {"comment": MARKDOWN})
     step(lead, f"/assessor/reports/{report.pk}/submit/")
-    step(team, f"/assessment-team/reports/{report.pk}/check/")
-    step(team, f"/assessment-team/reports/{report.pk}/share/")
+    step(assessment_team, f"/assessment-team/reports/{report.pk}/check/")
+    step(assessment_team, f"/assessment-team/reports/{report.pk}/share/")
     step(dm, f"/team/reports/{report.pk}/challenge/", {"reasons": MARKDOWN})
     transitions.report_transition(report=report, name=ReportTransition.RESOLVE, user=cast.plus, comment="Agreed.")
     for name in ("check", "share"):
-        transitions.report_transition(report=report, name=name, user=cast.team)
+        transitions.report_transition(report=report, name=name, user=cast.assessment_team)
     with django_capture_on_commit_callbacks(execute=True):
         transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
     due = ReportAction.objects.get(rating__report=report).due_date

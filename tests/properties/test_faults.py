@@ -183,7 +183,9 @@ POSTS = {
     "the lead assessor submitting": Post(
         ReportStatus.DRAFT, "lead", "assessor:submit", ReportStatus.SUBMITTED, ("submit",)
     ),
-    "the team sharing": Post(ReportStatus.CHECKED, "team", "assessment_team:share", ReportStatus.SHARED, ("share",)),
+    "the service assessment team sharing": Post(
+        ReportStatus.CHECKED, "assessment_team", "assessment_team:share", ReportStatus.SHARED, ("share",)
+    ),
 }
 
 # Moments inside the transition's transaction, each later than the one before.
@@ -292,7 +294,7 @@ def test_a_public_page_with_the_database_gone_says_so_and_works_again_after(cast
 
 def test_any_other_fault_gets_the_500_page_and_still_rolls_the_transition_back(cast):
     report = report_in(ReportStatus.CHECKED, cast)
-    client = signed_in(cast.team)
+    client = signed_in(cast.assessment_team)
     before = state(report)
 
     def bug(execute, sql, params, many, context):
@@ -359,7 +361,7 @@ RETRIED = {
 
 def share(cast, report: ReportPage):
     """The team shares a checked report through the page, which queues an email to each of 3 people."""
-    return signed_in(cast.team).post(reverse("assessment_team:share", args=[report.pk]))
+    return signed_in(cast.assessment_team).post(reverse("assessment_team:share", args=[report.pk]))
 
 
 def shared_emails(report: ReportPage):
@@ -411,7 +413,7 @@ def test_notify_failing_does_not_stop_the_transition_and_each_email_arrives_once
         (403, "403 AuthError: Invalid token: API key not found"),
     ],
 )
-def test_notify_refusing_an_email_fails_it_for_good_and_the_team_sees_it(cast, fake_notify, status, error):
+def test_notify_refusing_an_email_fails_it_for_good_and_the_assessment_team_sees_it(cast, fake_notify, status, error):
     report = report_in(ReportStatus.CHECKED, cast)
     fake_notify.fail_next(status, count=3)
 
@@ -426,15 +428,15 @@ def test_notify_refusing_an_email_fails_it_for_good_and_the_team_sees_it(cast, f
     assert [e.attempts for e in shared_emails(report)] == [1, 1, 1]  # never retried
     assert sent(fake_notify, kinds.REPORT_SHARED) == []
 
-    team = signed_in(cast.team)
-    home = text(team.get("/admin/"))
+    assessment_team = signed_in(cast.assessment_team)
+    home = text(assessment_team.get("/admin/"))
     label = home.index("Emails that failed")
     count = home.index("data-count>", label) + len("data-count>")
     assert home[count : home.index("<", count)] == "3"
-    outbox = text(team.get("/admin/outbox/", {"status": OutboxStatus.FAILED}))
+    outbox = text(assessment_team.get("/admin/outbox/", {"status": OutboxStatus.FAILED}))
     for address in people_shared_with(cast):
         assert address in outbox
-    assert error in text(team.get(f"/admin/outbox/inspect/{emails[0].pk}/"))
+    assert error in text(assessment_team.get(f"/admin/outbox/inspect/{emails[0].pk}/"))
 
 
 # --- the task queue failing ----------------------------------------------------------------------------

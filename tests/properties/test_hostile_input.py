@@ -484,9 +484,9 @@ def test_wrong_ids_are_not_found(draft):
 # (status the report is in, who acts, URL under the report, the form's text field)
 TRANSITIONS = {
     "submit": (ReportStatus.DRAFT, "lead", "/assessor/reports/{}/submit/", None),
-    "check": (ReportStatus.SUBMITTED, "team", "/assessment-team/reports/{}/check/", None),
-    "share": (ReportStatus.CHECKED, "team", "/assessment-team/reports/{}/share/", None),
-    "return": (ReportStatus.SUBMITTED, "team", "/assessment-team/reports/{}/return/", "comment"),
+    "check": (ReportStatus.SUBMITTED, "assessment_team", "/assessment-team/reports/{}/check/", None),
+    "share": (ReportStatus.CHECKED, "assessment_team", "/assessment-team/reports/{}/share/", None),
+    "return": (ReportStatus.SUBMITTED, "assessment_team", "/assessment-team/reports/{}/return/", "comment"),
     "accept": (ReportStatus.SHARED, "product_manager", "/team/reports/{}/accept/", None),
     "challenge": (ReportStatus.SHARED, "delivery_manager", "/team/reports/{}/challenge/", "reasons"),
     "resolve": (ReportStatus.CHALLENGED, "plus", "/plus/reports/{}/", "agreed_changes"),
@@ -568,7 +568,7 @@ def test_asking_for_an_assessment():
 def test_answering_a_booking_request():
     cast = make_cast()
     booking = booking_request(service=cast.assessment.service, user=cast.product_manager, phase="alpha")
-    client = signed_in(cast.team)
+    client = signed_in(cast.assessment_team)
     url = f"/admin/bookings/decide/{booking.pk}/"
     people = st.sampled_from([str(cast.lead.pk), str(cast.researcher.pk), str(cast.product_manager.pk), "0", "x"])
 

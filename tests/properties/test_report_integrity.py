@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def test_the_page_editor_cannot_publish_or_edit_a_report(client):
     cast = make_cast()
     report = report_in(ReportStatus.SUBMITTED, cast)
-    client.force_login(cast.team)
+    client.force_login(cast.assessment_team)
 
     assert client.get(f"/admin/pages/{report.pk}/edit/").status_code in (302, 403)
     response = client.post(f"/admin/pages/{report.pk}/edit/", {"title": "Changed", "action-publish": "publish"})
@@ -94,7 +94,7 @@ def test_the_lead_assessor_starts_the_report_from_their_dashboard(client):
     assert ReportPage.objects.filter(assessment=cast.assessment).count() == 1
 
 
-def test_someone_who_sat_on_the_panel_cannot_answer_for_the_team():
+def test_someone_who_sat_on_the_panel_cannot_answer_for_the_delivery_team():
     cast = make_cast()
     report = report_in(ReportStatus.SHARED, cast)
     DeliveryTeamMemberFactory(service=cast.assessment.service, user=cast.lead, role=DeliveryTeamRole.PRODUCT_MANAGER)

@@ -80,14 +80,14 @@ def test_a_receipt_nested_not_quite_too_deep_is_still_just_the_wrong_shape():
 def editors():
     cast = make_cast()
     report_create(assessment=cast.assessment)  # so that a report page exists to try to edit
-    return {"superuser": cast.superuser, "team": cast.team}
+    return {"superuser": cast.superuser, "assessment_team": cast.assessment_team}
 
 
 def minimal(title: str, slug: str, **more) -> dict:
     return {"title": title, "slug": slug, "action-publish": "action-publish", **more}
 
 
-@pytest.mark.parametrize("who", ["superuser", "team"])
+@pytest.mark.parametrize("who", ["superuser", "assessment_team"])
 def test_adding_and_editing_every_page_type_never_answers_5xx(editors, who):
     client = signed_in(editors[who], raise_request_exception=False)
     faults, asked = [], 0
@@ -124,7 +124,7 @@ def test_adding_and_editing_every_page_type_never_answers_5xx(editors, who):
     assert not faults, "\n".join(what for what, _ in faults)
 
 
-@pytest.mark.parametrize("who", ["superuser", "team"])
+@pytest.mark.parametrize("who", ["superuser", "assessment_team"])
 def test_the_page_editor_neither_offers_nor_makes_a_report_page(editors, who):
     client = signed_in(editors[who], raise_request_exception=False)
     index = ReportPage.objects.get().get_parent()
@@ -142,7 +142,7 @@ def test_the_page_editor_neither_offers_nor_makes_a_report_page(editors, who):
 
 def test_the_page_editor_still_refuses_to_edit_a_report(editors):
     report = ReportPage.objects.get()
-    client = signed_in(editors["team"], raise_request_exception=False)
+    client = signed_in(editors["assessment_team"], raise_request_exception=False)
     url = f"/admin/pages/{report.pk}/edit/"
     assert client.get(url).status_code in (302, 403)
     assert client.post(url, minimal("Changed", report.slug)).status_code in (302, 403)
@@ -234,7 +234,7 @@ def test_a_forged_sign_out_post_changes_nothing(person, url):
 
 
 def test_the_admin_log_out_menu_item_posts_and_signs_out(editors):
-    client = signed_in(editors["team"], enforce_csrf_checks=True)
+    client = signed_in(editors["assessment_team"], enforce_csrf_checks=True)
     cookie = session_cookie(client)
     admin = client.get("/admin/")
     assert admin.status_code == 200
@@ -261,7 +261,7 @@ def ask(client, **fields):
 
 
 @pytest.fixture
-def team_member():
+def delivery_team_member():
     cast = make_cast()
     return signed_in(cast.product_manager), cast.assessment.service
 
@@ -277,8 +277,8 @@ def team_member():
         ({"service": f"1{NUL}"}, "Select the service"),
     ],
 )
-def test_a_booking_field_with_a_nul_is_refused_without_echoing_it(team_member, fields, message):
-    client, service = team_member
+def test_a_booking_field_with_a_nul_is_refused_without_echoing_it(delivery_team_member, fields, message):
+    client, service = delivery_team_member
     response = ask(client, **({"service": str(service.pk)} | fields))
 
     assert response.status_code == 200
@@ -290,8 +290,8 @@ def test_a_booking_field_with_a_nul_is_refused_without_echoing_it(team_member, f
     assert not BookingRequest.objects.exists()
 
 
-def test_a_nul_in_every_booking_field_at_once(team_member):
-    client, _ = team_member
+def test_a_nul_in_every_booking_field_at_once(delivery_team_member):
+    client, _ = delivery_team_member
     response = ask(client, service=NUL, kind=NUL, phase=NUL, preferred_dates=f"a{NUL}", notes=f"{NUL}b")
 
     html = response.text
@@ -308,14 +308,14 @@ def test_a_nul_in_every_booking_field_at_once(team_member):
     assert not BookingRequest.objects.exists()
 
 
-def test_a_choice_not_offered_is_not_repeated_back(team_member):
-    client, service = team_member
+def test_a_choice_not_offered_is_not_repeated_back(delivery_team_member):
+    client, service = delivery_team_member
     response = ask(client, service=str(service.pk), phase="<b>omega</b>")
     assert "Select the phase" in response.text and "omega" not in response.text
 
 
-def test_the_booking_form_still_takes_a_clean_request(team_member):
-    client, service = team_member
+def test_the_booking_form_still_takes_a_clean_request(delivery_team_member):
+    client, service = delivery_team_member
     response = ask(client, service=str(service.pk), notes="Ready in March.")
     assert response.status_code == 302
     assert BookingRequest.objects.get().notes == "Ready in March."
@@ -328,7 +328,7 @@ def test_the_booking_form_still_takes_a_clean_request(team_member):
     ("who", "status", "path", "fields"),
     [
         ("product_manager", "shared", "/team/reports/{id}/challenge/", {"reasons": f"Point 6{NUL} is wrong"}),
-        ("team", "submitted", "/assessment-team/reports/{id}/return/", {"comment": f"Fix{NUL} point 3"}),
+        ("assessment_team", "submitted", "/assessment-team/reports/{id}/return/", {"comment": f"Fix{NUL} point 3"}),
         ("lead", "draft", "/assessor/reports/{id}/points/1/", {"rating": "green", "done_well": f"Good{NUL} work"}),
         ("lead", "draft", "/assessor/reports/{id}/points/1/", {"rating": f"gr{NUL}een", "done_well": "Good work"}),
         ("lead", "draft", "/assessor/reports/{id}/about/", {"service_description": f"A{NUL}B"}),

@@ -107,7 +107,7 @@ def test_signed_in_people_and_other_methods_bypass_the_cache(client, report):
     assert client.get(report.url)["X-Page-Cache"] == "hit"
     assert client.head(report.url)["X-Page-Cache"] == "hit"
     assert "X-Page-Cache" not in client.post(report.url)
-    client.force_login(make_cast().team)
+    client.force_login(make_cast().assessment_team)
     response = client.get(report.url)
     assert response.status_code == 200
     assert "X-Page-Cache" not in response

@@ -86,6 +86,6 @@ def test_a_published_report_shows_everywhere(client):
 
 def test_a_signed_in_person_does_not_see_unpublished_reports_either(client):
     report, public_path = report_of(ReportStatus.SHARED)
-    client.force_login(make_cast().team)
+    client.force_login(make_cast().assessment_team)
     assert client.get(public_path).status_code == 404
     assert report.pk not in [r.pk for r in client.get("/reports/").context["reports"]]

@@ -441,7 +441,7 @@ def test_the_feedback_survey_exists_after_migrate_without_the_email_job(client):
         assert question in response.text
 
 
-def test_the_team_edits_the_survey_in_the_wagtail_admin(client):
+def test_the_assessment_team_edits_the_survey_in_the_wagtail_admin(client):
     survey = FeedbackSurveyPage.objects.get()
     client.force_login(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
     response = client.get(f"/admin/pages/{survey.pk}/edit/")

@@ -22,7 +22,7 @@ UTC = datetime.UTC
 
 
 @pytest.fixture
-def team():
+def assessment_team():
     return UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM])
 
 
@@ -57,31 +57,31 @@ def test_dates_read_as_people_say_them_in_uk_time(moment, shown):
     assert history.uk_date_time(moment) == shown
 
 
-def test_the_audit_view_shows_uk_time_whatever_the_admin_users_own_time_zone(team):
+def test_the_audit_view_shows_uk_time_whatever_the_admin_users_own_time_zone(assessment_team):
     summer = AssessmentFactory(service=ServiceFactory(name="Summer service"))
     Assessment.history.filter(id=summer.pk).update(history_date=datetime.datetime(2027, 7, 1, 14, 5, tzinfo=UTC))
-    profile = UserProfile.get_for_user(team)
+    profile = UserProfile.get_for_user(assessment_team)
     profile.current_time_zone = "America/New_York"
     profile.save()
 
-    rows = cells(audit_page(signed_in(team), what="assessment"))
+    rows = cells(audit_page(signed_in(assessment_team), what="assessment"))
 
     (row,) = [row for row in rows if "Summer service" in row[2]]
     assert row[0] == "1 July 2027, 3:05pm"
     assert not any(re.search(r"\d\d:\d\d", row[0]) for row in rows)  # never "15:05"
 
 
-def test_a_long_description_is_cut_at_a_word_boundary_with_an_ellipsis(team):
+def test_a_long_description_is_cut_at_a_word_boundary_with_an_ellipsis(assessment_team):
     cast = make_cast()
     report = report_in(ReportStatus.SUBMITTED, cast)
     action = ReportAction.objects.get(rating__report=report)
     words = [f"evidence{number:03d}" for number in range(80)]  # 960 characters
-    action._history_user = cast.team
+    action._history_user = cast.assessment_team
     action.description = "Publish the accessibility statement and " + " ".join(words[:20])
     action.evidence = " ".join(words)
     action.save()
 
-    rows = cells(audit_page(signed_in(team), what="action"))
+    rows = cells(audit_page(signed_in(assessment_team), what="action"))
 
     (changed,) = [row for row in rows if row[3].startswith("Changed")]
     (evidence,) = re.findall(r"Evidence: \(blank\) → (.*?)(?: Description:|$)", changed[3])
@@ -95,13 +95,13 @@ def test_a_long_description_is_cut_at_a_word_boundary_with_an_ellipsis(team):
     assert all(word in action.description.split() for word in label.removesuffix("…").split())
 
 
-def test_every_row_is_reachable_through_the_pages(team):
+def test_every_row_is_reachable_through_the_pages(assessment_team):
     service = ServiceFactory(name="Busy service")
     made = [
         AssessmentFactory(service=service, date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
         for n in range(450)
     ]
-    client = signed_in(team)
+    client = signed_in(assessment_team)
 
     for what in ("assessment", ""):
         seen, url, pages = [], "/admin/audit/", 0
@@ -120,16 +120,16 @@ def test_every_row_is_reachable_through_the_pages(team):
         assert pages == math.ceil(total / audit.PER_PAGE) >= 5
 
 
-def test_a_page_past_the_end_or_not_a_number_is_no_error(team):
+def test_a_page_past_the_end_or_not_a_number_is_no_error(assessment_team):
     AssessmentFactory()
-    client = signed_in(team)
+    client = signed_in(assessment_team)
     for page in ("999", "abc", "-1", ""):
         assert client.get("/admin/audit/", {"p": page}).status_code == 200
     assert client.get("/admin/audit/", {"what": "<script>"}).status_code == 200
 
 
-def test_the_audit_view_has_its_own_title_in_the_admin_header(team):
-    page = audit_page(signed_in(team))
+def test_the_audit_view_has_its_own_title_in_the_admin_header(assessment_team):
+    page = audit_page(signed_in(assessment_team))
     header = page[page.index("<header") : page.index("</header>")]
     assert re.search(r"<h1[^>]*>\s*Audit history\s*</h1>", header)
     breadcrumbs = re.findall(r"<li[^>]*>\s*<a[^>]*>(.*?)</a>", header, flags=re.S)

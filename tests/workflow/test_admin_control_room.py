@@ -43,15 +43,15 @@ def signed_in(client, user):
 @pytest.mark.parametrize("url", LISTS)
 def test_the_team_and_the_plus_team_see_every_list(client, cast, url):
     report_in(ReportStatus.SUBMITTED, cast)
-    for user in (cast.team, cast.plus):
+    for user in (cast.assessment_team, cast.plus):
         assert signed_in(client, user).get(url).status_code == 200
 
 
 def test_the_team_edits_services_and_the_plus_team_only_reads(client, cast):
     service = cast.assessment.service
-    team = signed_in(client, cast.team)
-    assert team.get("/admin/services/").text.count(f"/admin/services/edit/{service.pk}/") >= 1
-    response = team.post(
+    assessment_team = signed_in(client, cast.assessment_team)
+    assert assessment_team.get("/admin/services/").text.count(f"/admin/services/edit/{service.pk}/") >= 1
+    response = assessment_team.post(
         f"/admin/services/edit/{service.pk}/",
         {"name": "Renamed service", "department": service.department_id, "description": "d", "users": "u"},
     )
@@ -66,20 +66,20 @@ def test_the_team_edits_services_and_the_plus_team_only_reads(client, cast):
 def test_lists_search_and_filter(client, cast):
     ServiceFactory(name="Apply for a fishing licence")
     ServiceFactory(name="Register a boat")
-    team = signed_in(client, cast.team)
-    page = team.get("/admin/services/", {"q": "fishing"}).text
+    assessment_team = signed_in(client, cast.assessment_team)
+    page = assessment_team.get("/admin/services/", {"q": "fishing"}).text
     assert "Apply for a fishing licence" in page and "Register a boat" not in page
 
     report_in(ReportStatus.SUBMITTED, cast)
-    submitted = team.get("/admin/assessment-reports/", {"status": "submitted"}).text
-    shared = team.get("/admin/assessment-reports/", {"status": "shared"}).text
+    submitted = assessment_team.get("/admin/assessment-reports/", {"status": "submitted"}).text
+    shared = assessment_team.get("/admin/assessment-reports/", {"status": "shared"}).text
     assert cast.assessment.service.name in submitted
     assert cast.assessment.service.name not in shared
 
 
 def test_nobody_adds_or_edits_reports_through_the_report_list(client, cast):
     report = report_in(ReportStatus.SUBMITTED, cast)
-    for user in (cast.team, cast.superuser):
+    for user in (cast.assessment_team, cast.superuser):
         c = signed_in(client, user)
         assert "/admin/assessment-reports/new/" not in c.get("/admin/assessment-reports/").text
         assert c.get(f"/admin/assessment-reports/edit/{report.pk}/").status_code in (302, 403)
@@ -91,7 +91,7 @@ def test_the_inspect_view_shows_ratings_history_and_exactly_the_allowed_transiti
     report = report_in(ReportStatus.SUBMITTED, cast)
     url = f"/admin/assessment-reports/inspect/{report.pk}/"
 
-    page = signed_in(client, cast.team).get(url).text
+    page = signed_in(client, cast.assessment_team).get(url).text
     assert "6. " in page and "Amber" in page and "Fix point 6." in page
     assert "Draft → Submitted, awaiting check" in page
     assert 'data-transition="check"' in page and 'data-transition="return"' in page
@@ -105,18 +105,20 @@ def test_the_inspect_view_shows_ratings_history_and_exactly_the_allowed_transiti
 
 def test_the_buttons_make_the_transition_through_the_service(client, cast):
     report = report_in(ReportStatus.SUBMITTED, cast)
-    team = signed_in(client, cast.team)
+    assessment_team = signed_in(client, cast.assessment_team)
 
-    refused = team.post(f"/admin/assessment-reports/transition/{report.pk}/return/", {"comment": " "}, follow=True)
+    refused = assessment_team.post(
+        f"/admin/assessment-reports/transition/{report.pk}/return/", {"comment": " "}, follow=True
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert "Enter a comment for the panel" in refused.text
 
-    team.post(f"/admin/assessment-reports/transition/{report.pk}/check/")
+    assessment_team.post(f"/admin/assessment-reports/transition/{report.pk}/check/")
     report.refresh_from_db()
     assert report.status == ReportStatus.CHECKED
     change = report.status_changes.latest()
-    assert change.by == cast.team and change.transition == "check"
+    assert change.by == cast.assessment_team and change.transition == "check"
 
 
 def test_a_transition_the_person_may_not_make_changes_nothing(client, cast):
@@ -128,18 +130,18 @@ def test_a_transition_the_person_may_not_make_changes_nothing(client, cast):
     assert "You cannot make this change" in response.text
 
 
-def test_the_team_follows_up_actions_and_the_edit_bumps_the_version(client, cast):
+def test_the_assessment_team_follows_up_actions_and_the_edit_bumps_the_version(client, cast):
     report = report_in(ReportStatus.PUBLISHED, cast)
     action = ReportAction.objects.get(rating__report=report)
-    team = signed_in(client, cast.team)
-    response = team.post(
+    assessment_team = signed_in(client, cast.assessment_team)
+    response = assessment_team.post(
         f"/admin/report_actions/edit/{action.pk}/",
         {"description": action.description, "due_date": "", "status": "done", "evidence": "Fixed it."},
     )
     assert response.status_code == 302
     edited = ReportAction.objects.get(pk=action.pk)
     assert edited.status == "done" and edited.version == action.version + 1
-    assert team.get("/admin/report_actions/new/").status_code in (302, 403)
+    assert assessment_team.get("/admin/report_actions/new/").status_code in (302, 403)
 
 
 def _count(page: str, label: str) -> int:
@@ -148,7 +150,7 @@ def _count(page: str, label: str) -> int:
     return int(page[cell : page.index("<", cell)])
 
 
-def test_your_actions_counts_what_the_team_has_to_do(client, cast):
+def test_your_actions_counts_what_the_assessment_team_has_to_do(client, cast):
     report_in(ReportStatus.SUBMITTED, cast)  # assessed 10 days ago: overdue to share
     other = make_cast(date=timezone.localdate() - datetime.timedelta(days=60))
     published = report_in(ReportStatus.PUBLISHED, other)
@@ -162,7 +164,7 @@ def test_your_actions_counts_what_the_team_has_to_do(client, cast):
         status=OutboxStatus.FAILED,
     )
 
-    page = signed_in(client, cast.team).get("/admin/").text
+    page = signed_in(client, cast.assessment_team).get("/admin/").text
 
     assert "Your actions" in page
     assert _count(page, "Reports to check") == 1
@@ -180,30 +182,30 @@ def test_your_actions_is_only_for_the_service_assessment_team(client, cast):
 def test_the_audit_history_shows_who_changed_what(client, cast):
     report = report_in(ReportStatus.SUBMITTED, cast)
     action = ReportAction.objects.get(rating__report=report)
-    action._history_user = cast.team
+    action._history_user = cast.assessment_team
     action.evidence = "Evidence from the team."
     action.save()
 
-    page = signed_in(client, cast.team).get("/admin/audit/").text
+    page = signed_in(client, cast.assessment_team).get("/admin/audit/").text
 
     assert "Evidence from the team." in page
-    assert escape(cast.team.get_full_name()) in page
+    assert escape(cast.assessment_team.get_full_name()) in page
     assert "Report action" in page
 
 
 def test_an_admin_edit_is_in_the_audit_with_who_made_it_and_the_filter_narrows_it(client, cast):
     report = report_in(ReportStatus.PUBLISHED, cast)
     action = ReportAction.objects.get(rating__report=report)
-    team = signed_in(client, cast.team)
-    team.post(
+    assessment_team = signed_in(client, cast.assessment_team)
+    assessment_team.post(
         f"/admin/report_actions/edit/{action.pk}/",
         {"description": action.description, "due_date": "", "status": "done", "evidence": "Done in the admin."},
     )
 
-    actions_only = team.get("/admin/audit/", {"what": "action"}).text
-    assessments_only = team.get("/admin/audit/", {"what": "assessment"}).text
+    actions_only = assessment_team.get("/admin/audit/", {"what": "action"}).text
+    assessments_only = assessment_team.get("/admin/audit/", {"what": "assessment"}).text
 
-    assert "Status: Open → Done" in actions_only and escape(cast.team.get_full_name()) in actions_only
+    assert "Status: Open → Done" in actions_only and escape(cast.assessment_team.get_full_name()) in actions_only
     assert "Done in the admin." not in assessments_only
 
 
@@ -214,7 +216,7 @@ def test_the_report_inspect_view_shows_who_changed_the_ratings(client, cast):
     rating.done_well = "Clear research plan."
     rating.save()
 
-    page = signed_in(client, cast.team).get(f"/admin/assessment-reports/inspect/{report.pk}/").text
+    page = signed_in(client, cast.assessment_team).get(f"/admin/assessment-reports/inspect/{report.pk}/").text
 
     assert "Clear research plan." in page and escape(cast.lead.get_full_name()) in page
 
@@ -249,7 +251,7 @@ def test_every_view_opens_for_a_superuser(client, cast):
 def test_a_panel_seat_for_someone_on_the_delivery_team_is_refused(client, cast):
     # An assessor too (only assessors can be seated at all): the conflict of interest is what refuses it.
     cast.product_manager.groups.add(Group.objects.get(name=roles.ASSESSORS))
-    response = signed_in(client, cast.team).post(
+    response = signed_in(client, cast.assessment_team).post(
         "/admin/panel_members/new/",
         {"assessment": cast.assessment.pk, "user": cast.product_manager.pk, "role": "design"},
     )
@@ -258,11 +260,11 @@ def test_a_panel_seat_for_someone_on_the_delivery_team_is_refused(client, cast):
     assert not cast.assessment.panel_members.filter(user=cast.product_manager).exists()
 
 
-def test_the_team_edits_the_survey_questions_in_the_page_editor(client, cast):
+def test_the_assessment_team_edits_the_survey_questions_in_the_page_editor(client, cast):
     from workflow.services import feedback
 
     page = feedback.survey_page()
-    response = signed_in(client, cast.team).get(f"/admin/pages/{page.pk}/edit/")
+    response = signed_in(client, cast.assessment_team).get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
     assert "How was the assessment organised?" in response.text
 
@@ -271,7 +273,7 @@ def test_deleting_a_department_its_services_still_need_is_refused_with_a_message
     department = cast.assessment.service.department
     # As after seed_demo or a shell: Wagtail's reference index does not know the service refers to it.
     ReferenceIndex.objects.all().delete()
-    client = signed_in(Client(), cast.team)
+    client = signed_in(Client(), cast.assessment_team)
 
     response = client.post(f"/admin/departments/delete/{department.pk}/", follow=True)
 

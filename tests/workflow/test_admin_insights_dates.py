@@ -56,7 +56,7 @@ def test_no_date_picker_in_the_admins_date_fields():
 
 
 def test_the_period_is_three_boxes_each_for_from_and_to_in_a_fieldset(cast):
-    html = signed_in(cast.team).get("/admin/insights/").content.decode()
+    html = signed_in(cast.assessment_team).get("/admin/insights/").content.decode()
 
     assert 'type="date"' not in html
     today = timezone.localdate()
@@ -70,7 +70,7 @@ def test_the_period_is_three_boxes_each_for_from_and_to_in_a_fieldset(cast):
 
 def test_the_boxes_choose_the_period_and_its_reports(cast):
     report_in(ReportStatus.SHARED, cast)  # assessed 2 March 2026
-    client = signed_in(cast.team)
+    client = signed_in(cast.assessment_team)
     query = {"start_day": "1", "start_month": "3", "start_year": "2026", "end_day": "31", "end_month": "3"}
 
     march = client.get("/admin/insights/", {**query, "end_year": "2026"}).content.decode()
@@ -86,7 +86,7 @@ def test_the_boxes_choose_the_period_and_its_reports(cast):
 
 def test_an_old_link_with_iso_dates_still_works_and_fills_the_boxes(cast):
     report_in(ReportStatus.SHARED, cast)
-    client = signed_in(cast.team)
+    client = signed_in(cast.assessment_team)
 
     html = client.get("/admin/insights/", {"start": "2026-03-01", "end": "2026-03-31"}).content.decode()
 
@@ -110,7 +110,7 @@ def test_an_old_link_with_iso_dates_still_works_and_fills_the_boxes(cast):
 def test_a_wrong_date_is_told_in_the_admins_error_style_and_keeps_what_was_typed(cast, query, message):
     end = {"end_day": "31", "end_month": "3", "end_year": "2026"}
 
-    response = signed_in(cast.team).get("/admin/insights/", {**query, **end})
+    response = signed_in(cast.assessment_team).get("/admin/insights/", {**query, **end})
 
     assert response.status_code == 200
     html = unescape(response.content.decode())
@@ -122,12 +122,16 @@ def test_a_wrong_date_is_told_in_the_admins_error_style_and_keeps_what_was_typed
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_in_the_admins_style(cast):
-    html = signed_in(cast.team).get("/admin/insights/", {"start": "2026-03-31", "end": "2026-03-01"}).content.decode()
+    html = (
+        signed_in(cast.assessment_team)
+        .get("/admin/insights/", {"start": "2026-03-31", "end": "2026-03-01"})
+        .content.decode()
+    )
     assert re.search(r'<li class="error">The start of the period must be before its end.</li>', html)
 
 
 def test_the_insights_page_has_its_own_title_in_the_admin_header(cast):
-    html = signed_in(cast.team).get("/admin/insights/").content.decode()
+    html = signed_in(cast.assessment_team).get("/admin/insights/").content.decode()
 
     assert re.search(r"<title>\s*Insights", html)
     assert re.search(r'<h1 class="w-sr-only">\s*Insights\s*</h1>', html)
@@ -146,7 +150,7 @@ def booking(cast):
 
 
 def test_the_assessment_date_is_three_boxes_and_the_page_is_named_in_the_header(cast, booking):
-    html = signed_in(cast.team).get(f"/admin/bookings/decide/{booking.pk}/").content.decode()
+    html = signed_in(cast.assessment_team).get(f"/admin/bookings/decide/{booking.pk}/").content.decode()
 
     assert 'type="date"' not in html
     assert boxes(html, "date") == {"day": None, "month": None, "year": None}
@@ -156,7 +160,7 @@ def test_the_assessment_date_is_three_boxes_and_the_page_is_named_in_the_header(
 
 
 def test_accepting_with_the_date_in_boxes_books_that_date(cast, booking):
-    response = signed_in(cast.team).post(
+    response = signed_in(cast.assessment_team).post(
         f"/admin/bookings/decide/{booking.pk}/",
         {"decision": "accept", "date_day": "1", "date_month": "12", "date_year": "2026", "panel_lead": cast.lead.pk},
     )
@@ -167,7 +171,7 @@ def test_accepting_with_the_date_in_boxes_books_that_date(cast, booking):
 
 
 def test_an_old_form_posting_an_iso_date_still_works(cast, booking):
-    signed_in(cast.team).post(
+    signed_in(cast.assessment_team).post(
         f"/admin/bookings/decide/{booking.pk}/",
         {"decision": "accept", "date": "2026-12-01", "panel_lead": cast.lead.pk},
     )
@@ -186,7 +190,7 @@ def test_an_old_form_posting_an_iso_date_still_works(cast, booking):
 def test_a_wrong_assessment_date_is_told_once_and_nothing_is_booked(cast, booking, date, message):
     assessments = Assessment.objects.count()
 
-    response = signed_in(cast.team).post(
+    response = signed_in(cast.assessment_team).post(
         f"/admin/bookings/decide/{booking.pk}/", {"decision": "accept", **date, "panel_lead": cast.lead.pk}
     )
 

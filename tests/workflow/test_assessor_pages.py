@@ -239,7 +239,7 @@ def test_a_save_that_arrives_after_the_report_moved_on_keeps_the_typed_text_and_
 def report_in_status_from_draft(report, cast, status):
     """Moves a draft on, as the people whose step it is would."""
     steps = {"submitted": ["submit"], "checked": ["submit", "check"], "shared": ["submit", "check", "share"]}
-    actor = {"submit": cast.lead, "check": cast.team, "share": cast.team}
+    actor = {"submit": cast.lead, "check": cast.assessment_team, "share": cast.assessment_team}
     for step in steps[status]:
         report = transitions.report_transition(report=report, name=step, user=actor[step])
     return ReportPage.objects.get(pk=report.pk)
@@ -253,7 +253,7 @@ def test_a_panel_member_who_is_not_the_lead_is_still_refused_the_overall_rating_
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("who", ["observer", "assessor_not_on_panel", "team"])
+@pytest.mark.parametrize("who", ["observer", "assessor_not_on_panel", "assessment_team"])
 def test_people_who_could_never_edit_are_refused_as_before_once_submitted(cast, who):
     report = report_in(ReportStatus.SUBMITTED, cast)
     rating = report.ratings.get(number=3)

@@ -44,11 +44,14 @@ def test_a_delivery_team_asks_for_an_assessment_and_the_team_accepts_it(cast):
     assert booking.status == BookingStatus.REQUESTED
 
     booking = booking_accept(
-        booking=booking, user=cast.team, date=DATE, panel=[(cast.lead, PanelRole.LEAD), (cast.researcher, "design")]
+        booking=booking,
+        user=cast.assessment_team,
+        date=DATE,
+        panel=[(cast.lead, PanelRole.LEAD), (cast.researcher, "design")],
     )
 
     assessment = booking.assessment
-    assert booking.status == BookingStatus.ACCEPTED and booking.decided_by == cast.team
+    assert booking.status == BookingStatus.ACCEPTED and booking.decided_by == cast.assessment_team
     assert assessment.date == DATE and assessment.phase == Phase.PRIVATE_BETA and not assessment.is_reassessment
     assert assessment.lead_assessor == cast.lead
     report = ReportPage.objects.get(assessment=assessment)
@@ -76,7 +79,7 @@ def test_a_reassessment_follows_the_last_assessment_and_rates_its_red_points(cas
     )
     assert booking.reassesses == cast.assessment and booking.phase == cast.assessment.phase
 
-    booking = booking_accept(booking=booking, user=cast.team, date=DATE, panel=[(cast.lead, PanelRole.LEAD)])
+    booking = booking_accept(booking=booking, user=cast.assessment_team, date=DATE, panel=[(cast.lead, PanelRole.LEAD)])
 
     assert booking.assessment.reassessment_of == cast.assessment
     numbers = list(booking.assessment.report.ratings.values_list("number", flat=True))
@@ -102,27 +105,29 @@ def test_only_the_services_delivery_team_asks_and_only_the_team_answers(cast):
             booking_reject(booking=booking, user=outsider, reason="No.")
 
 
-def test_the_team_rejects_with_a_reason_and_a_decision_is_made_once(cast):
+def test_the_assessment_team_rejects_with_a_reason_and_a_decision_is_made_once(cast):
     booking = booking_request(service=cast.assessment.service, user=cast.product_manager, phase=Phase.ALPHA)
     with pytest.raises(BookingRefused, match="Enter the reason"):
-        booking_reject(booking=booking, user=cast.team, reason="  ")
+        booking_reject(booking=booking, user=cast.assessment_team, reason="  ")
 
-    booking = booking_reject(booking=booking, user=cast.team, reason="Book after your private beta starts.")
+    booking = booking_reject(booking=booking, user=cast.assessment_team, reason="Book after your private beta starts.")
 
     assert booking.status == BookingStatus.REJECTED and booking.reason == "Book after your private beta starts."
     with pytest.raises(BookingRefused, match="already been rejected"):
-        booking_accept(booking=booking, user=cast.team, date=DATE, panel=[(cast.lead, PanelRole.LEAD)])
+        booking_accept(booking=booking, user=cast.assessment_team, date=DATE, panel=[(cast.lead, PanelRole.LEAD)])
 
 
 def test_a_panel_needs_one_lead_and_nobody_from_the_delivery_team(cast):
     booking = booking_request(service=cast.assessment.service, user=cast.product_manager, phase=Phase.ALPHA)
     count = Assessment.objects.count()
     with pytest.raises(BookingRefused, match="one lead"):
-        booking_accept(booking=booking, user=cast.team, date=DATE, panel=[(cast.researcher, PanelRole.DESIGN)])
+        booking_accept(
+            booking=booking, user=cast.assessment_team, date=DATE, panel=[(cast.researcher, PanelRole.DESIGN)]
+        )
     with pytest.raises(BookingRefused, match="delivery team"):
         booking_accept(
             booking=booking,
-            user=cast.team,
+            user=cast.assessment_team,
             date=DATE,
             panel=[(cast.lead, PanelRole.LEAD), (cast.sro, PanelRole.OBSERVER)],
         )
@@ -166,17 +171,17 @@ def test_the_page_lists_the_open_amber_actions_when_it_refuses(cast):
 
 def test_people_outside_delivery_teams_cannot_use_the_booking_pages(cast):
     assert signed_in(cast.lead).get("/bookings/").status_code == 403
-    assert signed_in(cast.team).get("/bookings/new/").status_code == 403
+    assert signed_in(cast.assessment_team).get("/bookings/new/").status_code == 403
 
 
-def test_the_team_accepts_in_the_admin(cast):
+def test_the_assessment_team_accepts_in_the_admin(cast):
     booking = booking_request(service=cast.assessment.service, user=cast.product_manager, phase=Phase.ALPHA)
-    team = signed_in(cast.team)
-    assert "Accept or reject" in team.get(f"/admin/bookings/inspect/{booking.pk}/").text
-    form = team.get(f"/admin/bookings/decide/{booking.pk}/")
+    assessment_team = signed_in(cast.assessment_team)
+    assert "Accept or reject" in assessment_team.get(f"/admin/bookings/inspect/{booking.pk}/").text
+    form = assessment_team.get(f"/admin/bookings/decide/{booking.pk}/")
     assert form.status_code == 200
 
-    response = team.post(
+    response = assessment_team.post(
         f"/admin/bookings/decide/{booking.pk}/",
         {"decision": "accept", "date": "2026-12-01", "panel_lead": cast.lead.pk, "panel_design": cast.researcher.pk},
     )
@@ -186,17 +191,19 @@ def test_the_team_accepts_in_the_admin(cast):
     assert booking.status == BookingStatus.ACCEPTED and booking.assessment.date == DATE
 
 
-def test_the_team_rejects_in_the_admin_with_a_reason(cast):
+def test_the_assessment_team_rejects_in_the_admin_with_a_reason(cast):
     booking = booking_request(service=cast.assessment.service, user=cast.product_manager, phase=Phase.ALPHA)
-    team = signed_in(cast.team)
-    missing = team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": ""})
+    assessment_team = signed_in(cast.assessment_team)
+    missing = assessment_team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": ""})
     assert missing.status_code == 200 and "Enter the reason" in missing.text
-    too_long = team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": "x" * 2001})
+    too_long = assessment_team.post(
+        f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": "x" * 2001}
+    )
     assert too_long.status_code == 200 and "2,000 characters or fewer" in too_long.text
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
 
-    team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": "Too early."})
+    assessment_team.post(f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": "Too early."})
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REJECTED and booking.reason == "Too early."

@@ -90,7 +90,7 @@ def test_the_check_page_shows_both_ratings_and_the_leads_reason_when_they_differ
     report = submitted_with_differing_rating(cast)
     assert (report.overall_rating, report.suggested_overall_rating) == (Rating.GREEN, Rating.AMBER)
 
-    html = signed_in(cast.team).get(reverse("assessment_team:report", args=[report.pk])).text
+    html = signed_in(cast.assessment_team).get(reverse("assessment_team:report", args=[report.pk])).text
     assert summary_row(html, "suggested-rating") == "Overall rating the points suggest Amber"
     assert summary_row(html, "lead-rating") == "Lead assessor's overall rating Green"
     assert summary_row(html, "lead-reason") == f"Lead assessor's reason for differing {report.overall_rating_reason}"
@@ -103,7 +103,7 @@ def test_the_check_page_shows_no_reason_when_the_ratings_agree(cast):
     assert give_overall(lead, report, Rating.RED).status_code == 302
     lead.post(reverse("assessor:submit", args=[report.pk]))
 
-    html = signed_in(cast.team).get(reverse("assessment_team:report", args=[report.pk])).text
+    html = signed_in(cast.assessment_team).get(reverse("assessment_team:report", args=[report.pk])).text
     assert summary_row(html, "suggested-rating") == "Overall rating the points suggest Red"
     assert summary_row(html, "lead-rating") == "Lead assessor's overall rating Red"
     assert summary_row(html, "lead-reason") is None
@@ -112,13 +112,13 @@ def test_the_check_page_shows_no_reason_when_the_ratings_agree(cast):
 
 def test_the_status_on_the_check_page_is_the_status_tag(cast):
     report = submitted_with_differing_rating(cast)
-    html = signed_in(cast.team).get(reverse("assessment_team:report", args=[report.pk])).text
+    html = signed_in(cast.assessment_team).get(reverse("assessment_team:report", args=[report.pk])).text
     assert '<strong class="govuk-tag govuk-tag--purple">Submitted, awaiting check</strong>' in html
 
 
 def test_the_admin_inspect_view_shows_the_same_three_things(cast):
     report = submitted_with_differing_rating(cast)
-    client = signed_in(cast.team)
+    client = signed_in(cast.assessment_team)
     html = client.get(f"/admin/assessment-reports/inspect/{report.pk}/").text
     assert admin_value(html, "suggested") == "Amber"
     assert admin_value(html, "lead") == "Green"
@@ -137,8 +137,8 @@ def test_the_admin_inspect_view_shows_the_same_three_things(cast):
 
 def test_the_delivery_team_reads_the_leads_reason_on_their_copy(cast):
     report = submitted_with_differing_rating(cast)
-    report = transitions.report_transition(report=report, name="check", user=cast.team)
-    transitions.report_transition(report=report, name="share", user=cast.team)
+    report = transitions.report_transition(report=report, name="check", user=cast.assessment_team)
+    transitions.report_transition(report=report, name="share", user=cast.assessment_team)
 
     for who in (cast.product_manager, cast.sro):
         html = signed_in(who).get(reverse("delivery:report", args=[report.pk])).text
@@ -153,8 +153,10 @@ def test_the_delivery_team_sees_no_reason_when_the_ratings_agree(cast):
     lead = signed_in(cast.lead)
     give_overall(lead, report, Rating.AMBER)
     lead.post(reverse("assessor:submit", args=[report.pk]))
-    report = transitions.report_transition(report=ReportPage.objects.get(pk=report.pk), name="check", user=cast.team)
-    transitions.report_transition(report=report, name="share", user=cast.team)
+    report = transitions.report_transition(
+        report=ReportPage.objects.get(pk=report.pk), name="check", user=cast.assessment_team
+    )
+    transitions.report_transition(report=report, name="share", user=cast.assessment_team)
 
     html = signed_in(cast.product_manager).get(reverse("delivery:report", args=[report.pk])).text
     assert summary_row(html, "result-reason") is None

@@ -65,7 +65,7 @@ def test_the_delivery_team_sees_its_services_reports_once_shared_and_never_befor
         assert not {report.pk for report in hidden + elsewhere} & set(listed)
 
 
-def test_another_services_team_sees_none_of_these_reports(cast):
+def test_another_services_delivery_team_sees_none_of_these_reports(cast):
     report_on(cast.assessment.service, "shared")
     assert selectors.reports_for_delivery_team(cast.other_service_product_manager) == []
 
@@ -136,7 +136,7 @@ def test_one_working_day_left_is_said_in_the_singular(client, cast):
 # --- the delivery team's open actions ----------------------------------------------------------
 
 
-def test_open_actions_come_from_accepted_reports_of_the_teams_services_only(cast):
+def test_open_actions_come_from_accepted_reports_of_the_delivery_teams_services_only(cast):
     service = cast.assessment.service
     published = report_on(service, "published", letters="gggggagggrgggg")
     report_on(service, "shared", letters="aggggggggggggg")  # not accepted: its actions may still change
@@ -208,7 +208,7 @@ def test_the_delivery_dashboard_takes_the_same_queries_for_many_reports(client, 
 # --- the service assessment team's worklist -----------------------------------------------------
 
 
-def test_the_worklist_sorts_reports_by_what_the_team_must_do(cast):
+def test_the_worklist_sorts_reports_by_what_the_assessment_team_must_do(cast):
     service = cast.assessment.service
     reports = {status: report_on(service, status) for status in ("submitted", "checked", "shared", "challenged")}
     report_on(service, "draft")
@@ -241,7 +241,7 @@ def test_a_report_to_share_is_overdue_seven_days_after_the_assessment(cast, toda
 
 
 @pytest.mark.parametrize("today, overdue", [(d(2027, 1, 6), False), (d(2027, 1, 7), True)])
-def test_a_report_waiting_for_the_team_is_overdue_after_its_response_date(cast, today, overdue):
+def test_a_report_waiting_for_the_delivery_team_is_overdue_after_its_response_date(cast, today, overdue):
     report = report_on(cast.assessment.service, "shared")
     set_response_due(report, d(2027, 1, 6))
     (row,) = selectors.assessment_team_worklist(today).awaiting_response
@@ -257,7 +257,7 @@ def test_the_worklist_page_shows_counts_dates_and_overdue_flags(client, cast):
     shared = report_on(service, "shared")
     set_response_due(shared, deadlines.add_working_days(today, 2))
 
-    client.force_login(cast.team)
+    client.force_login(cast.assessment_team)
     page = text(client.get(reverse("assessment_team:dashboard")))
     headings = ("To check (1)", "To share (1)", "Waiting for the team's response (1)", "Challenged (0)")
     # The cast's own assessment (1 October 2026) was never started: late, and still with the panel.
@@ -271,7 +271,7 @@ def test_the_worklist_page_shows_counts_dates_and_overdue_flags(client, cast):
 
 
 def test_the_worklist_takes_the_same_queries_for_many_reports(client, cast, django_assert_max_num_queries):
-    client.force_login(cast.team)
+    client.force_login(cast.assessment_team)
     report_on(cast.assessment.service, "submitted")
     with CaptureQueriesContext(connection) as one:
         assert client.get(reverse("assessment_team:dashboard")).status_code == 200
@@ -299,8 +299,8 @@ def test_plus_sees_challenged_reports_with_the_reasons_that_stand_now(cast):
     report = transitions.report_transition(
         report=report, name=ReportTransition.RESOLVE, user=cast.plus, comment="Point 6 green."
     )
-    report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.team)
-    report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.team)
+    report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.assessment_team)
+    report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
     transitions.report_transition(
         report=report, name=ReportTransition.CHALLENGE, user=cast.delivery_manager, comment="Point 9 now."
     )
@@ -337,7 +337,7 @@ def test_the_plus_dashboard_takes_the_same_queries_for_many_reports(client, cast
 
 @pytest.mark.parametrize(
     "who, url_name",
-    [("product_manager", "delivery:report"), ("team", "assessment_team:report"), ("plus", "plus:report")],
+    [("product_manager", "delivery:report"), ("assessment_team", "assessment_team:report"), ("plus", "plus:report")],
 )
 def test_report_pages_take_a_bounded_number_of_queries(client, cast, django_assert_max_num_queries, who, url_name):
     # Fourteen points, each with actions: the page must not ask for each point's actions in turn.
@@ -347,7 +347,7 @@ def test_report_pages_take_a_bounded_number_of_queries(client, cast, django_asse
         assert client.get(reverse(url_name, args=[report.pk])).status_code == 200
 
 
-def test_a_published_report_page_for_the_team_links_to_the_public_page(client, cast):
+def test_a_published_report_page_for_the_delivery_team_links_to_the_public_page(client, cast):
     report = report_on(cast.assessment.service, "published")
     client.force_login(cast.sro)
     page = text(client.get(reverse("delivery:report", args=[report.pk])))

@@ -70,7 +70,7 @@ def test_bank_holidays_elsewhere_in_the_uk_are_working_days(day, why):
         (d(2027, 5, 21), d(2027, 6, 7), "two Fridays before the spring bank holiday"),
     ],
 )
-def test_the_team_has_ten_working_days_from_sharing_to_respond(shared_on, due, why):
+def test_the_delivery_team_has_ten_working_days_from_sharing_to_respond(shared_on, due, why):
     assert deadlines.response_due(shared_on) == due, why
 
 

@@ -74,7 +74,9 @@ def test_an_edit_on_a_stale_copy_is_refused_and_the_other_edit_is_kept(cast, dra
     assert (lead_copy.done_well, lead_copy.version) == ("Merged.", 2)
 
 
-@pytest.mark.parametrize("who", ["observer", "assessor_not_on_panel", "team", "product_manager", "superuser"])
+@pytest.mark.parametrize(
+    "who", ["observer", "assessor_not_on_panel", "assessment_team", "product_manager", "superuser"]
+)
 def test_only_panel_members_other_than_observers_rate_points(cast, draft, who):
     rating = first_point(draft)
     with pytest.raises(PermissionDenied):

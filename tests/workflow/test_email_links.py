@@ -203,7 +203,7 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     report = transitions.report_transition(report=report, name=ReportTransition.SUBMIT, user=cast.lead)
     follow_new_links()
     report = transitions.report_transition(
-        report=report, name=ReportTransition.RETURN, user=cast.team, comment="Point 6 needs more evidence."
+        report=report, name=ReportTransition.RETURN, user=cast.assessment_team, comment="Point 6 needs more evidence."
     )
     follow_new_links()
     report = transitions.report_transition(report=report, name=ReportTransition.SUBMIT, user=cast.lead)
@@ -211,8 +211,8 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
 
     daily_job(deadlines.share_missed_from(ASSESSED_ON))  # not shared by its share-by date
 
-    report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.team)
-    report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.team)
+    report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.assessment_team)
+    report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
     follow_new_links()
 
     # The product manager has no password to hand, and asks for a sign-in link.
@@ -238,8 +238,8 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
         report=report, name=ReportTransition.RESOLVE, user=cast.plus, comment="Point 6 stays."
     )
     follow_new_links()
-    report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.team)
-    report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.team)
+    report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.assessment_team)
+    report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
     follow_new_links()
     report = transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
     assert report.status == ReportStatus.PUBLISHED

@@ -44,7 +44,7 @@ def test_submitting_tells_the_service_assessment_team(fake_notify, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         transitions.report_transition(report=report, name=ReportTransition.SUBMIT, user=cast.lead)
 
-    assert addresses(fake_notify, kinds.REPORT_SUBMITTED) == emails_of([cast.team])
+    assert addresses(fake_notify, kinds.REPORT_SUBMITTED) == emails_of([cast.assessment_team])
     email = only(fake_notify, kinds.REPORT_SUBMITTED)
     assert_complete(email, kinds.REPORT_SUBMITTED)
     assert email["personalisation"]["service_name"] == cast.assessment.service.name
@@ -70,7 +70,10 @@ def test_returning_tells_the_lead_assessor_with_the_comment(fake_notify, django_
 
     with django_capture_on_commit_callbacks(execute=True):
         transitions.report_transition(
-            report=report, name=ReportTransition.RETURN, user=cast.team, comment="Point 6 needs <evidence> & detail."
+            report=report,
+            name=ReportTransition.RETURN,
+            user=cast.assessment_team,
+            comment="Point 6 needs <evidence> & detail.",
         )
 
     email = only(fake_notify, kinds.REPORT_RETURNED)
@@ -87,7 +90,7 @@ def test_sharing_tells_the_product_and_delivery_managers_and_sro_with_the_deadli
     report = report_in(ReportStatus.CHECKED, cast)
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.team)
+        report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
 
     assert addresses(fake_notify, kinds.REPORT_SHARED) == emails_of(
         [cast.product_manager, cast.delivery_manager, cast.sro]
@@ -119,7 +122,7 @@ def test_a_challenge_tells_the_plus_team_with_the_reasons(fake_notify, django_ca
     assert email["personalisation"]["challenged_by"] == cast.delivery_manager.get_full_name()
 
 
-def test_resolving_a_challenge_tells_the_team_the_report_is_ready_to_check_again(
+def test_resolving_a_challenge_tells_the_assessment_team_the_report_is_ready_to_check_again(
     fake_notify, django_capture_on_commit_callbacks
 ):
     cast = make_cast()
@@ -130,7 +133,7 @@ def test_resolving_a_challenge_tells_the_team_the_report_is_ready_to_check_again
             report=report, name=ReportTransition.RESOLVE, user=cast.plus, comment="Point 6 now green."
         )
 
-    assert addresses(fake_notify, kinds.REPORT_SUBMITTED) == emails_of([cast.team])
+    assert addresses(fake_notify, kinds.REPORT_SUBMITTED) == emails_of([cast.assessment_team])
 
 
 def test_publishing_tells_the_delivery_team_and_panel_with_the_public_link(
@@ -190,7 +193,7 @@ def test_a_refused_transition_writes_no_email(fake_notify, django_capture_on_com
     report = report_in(ReportStatus.DRAFT, cast)
 
     with pytest.raises(transitions.TransitionRefused), django_capture_on_commit_callbacks(execute=True):
-        transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.team)
+        transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
 
     assert OutboxEmail.objects.count() == 0
 
@@ -200,7 +203,7 @@ def test_a_status_change_handled_twice_sends_its_emails_once(fake_notify, django
     report = report_in(ReportStatus.CHECKED, cast)
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.team)
+        report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
     change = report.status_changes.last()
     with django_capture_on_commit_callbacks(execute=True):
         queue_for_status_change(change.pk)
@@ -218,12 +221,12 @@ def test_people_without_an_email_address_or_inactive_get_nothing(fake_notify, dj
     report = report_in(ReportStatus.CHECKED, cast)
 
     with django_capture_on_commit_callbacks(execute=True):
-        transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.team)
+        transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
 
     assert addresses(fake_notify, kinds.REPORT_SHARED) == [cast.product_manager.email]
 
 
-def test_without_a_template_id_the_email_is_failed_for_the_team_to_see(
+def test_without_a_template_id_the_email_is_failed_for_the_assessment_team_to_see(
     fake_notify, settings, django_capture_on_commit_callbacks
 ):
     settings.NOTIFY_TEMPLATE_IDS = {}
@@ -252,7 +255,7 @@ def test_transitions_that_declare_no_email_send_none(fake_notify, django_capture
     cast = make_cast()
     status = {ReportTransition.CHECK: ReportStatus.SUBMITTED, ReportTransition.ACCEPT: ReportStatus.SHARED}[name]
     report = report_in(status, cast)
-    user = cast.team if name == ReportTransition.CHECK else cast.product_manager
+    user = cast.assessment_team if name == ReportTransition.CHECK else cast.product_manager
     before = set(OutboxEmail.objects.values_list("pk", flat=True))  # from getting the report to its status
 
     with django_capture_on_commit_callbacks(execute=True):

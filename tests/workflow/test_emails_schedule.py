@@ -70,7 +70,7 @@ def test_overdue_notice_goes_to_the_assessment_team_the_day_after_the_deadline(
     run_schedule(report.response_due + datetime.timedelta(days=1), django_capture_on_commit_callbacks)
     run_schedule(report.response_due + datetime.timedelta(days=2), django_capture_on_commit_callbacks)
 
-    assert addresses(fake_notify, kinds.RESPONSE_OVERDUE) == emails_of(cast.team)
+    assert addresses(fake_notify, kinds.RESPONSE_OVERDUE) == emails_of(cast.assessment_team)
 
 
 def test_a_missed_reminder_is_sent_late_but_never_after_the_deadline(fake_notify, django_capture_on_commit_callbacks):
@@ -83,7 +83,7 @@ def test_a_missed_reminder_is_sent_late_but_never_after_the_deadline(fake_notify
     assert len(sent(fake_notify, kinds.RESPONSE_REMINDER)) == 2
 
 
-def test_no_overdue_notice_once_the_team_has_responded(fake_notify, django_capture_on_commit_callbacks):
+def test_no_overdue_notice_once_the_delivery_team_has_responded(fake_notify, django_capture_on_commit_callbacks):
     cast = make_cast()
     report = report_in(ReportStatus.CHALLENGED, cast)
 
@@ -92,7 +92,7 @@ def test_no_overdue_notice_once_the_team_has_responded(fake_notify, django_captu
     assert sent(fake_notify, kinds.RESPONSE_OVERDUE) == []
 
 
-def test_a_report_not_shared_by_its_share_by_date_is_flagged_to_the_lead_and_the_team_the_day_after(
+def test_a_report_not_shared_by_its_share_by_date_is_flagged_to_the_lead_and_the_assessment_team_the_day_after(
     fake_notify, django_capture_on_commit_callbacks
 ):
     cast = make_cast()
@@ -104,7 +104,7 @@ def test_a_report_not_shared_by_its_share_by_date_is_flagged_to_the_lead_and_the
     run_schedule(ASSESSED_ON + datetime.timedelta(days=8), django_capture_on_commit_callbacks)
     run_schedule(ASSESSED_ON + datetime.timedelta(days=9), django_capture_on_commit_callbacks)
 
-    assert addresses(fake_notify, kinds.REPORT_NOT_SHARED) == emails_of(cast.lead, cast.team)
+    assert addresses(fake_notify, kinds.REPORT_NOT_SHARED) == emails_of(cast.lead, cast.assessment_team)
     email = sent(fake_notify, kinds.REPORT_NOT_SHARED)[0]
     assert email["personalisation"]["report_status"] == "Checked"
     assert email["personalisation"]["share_deadline"] == "8 October 2026"
@@ -115,7 +115,7 @@ def test_an_assessment_without_a_report_yet_is_flagged_too(fake_notify, django_c
 
     run_schedule(ASSESSED_ON + datetime.timedelta(days=8), django_capture_on_commit_callbacks)
 
-    assert addresses(fake_notify, kinds.REPORT_NOT_SHARED) == emails_of(cast.lead, cast.team)
+    assert addresses(fake_notify, kinds.REPORT_NOT_SHARED) == emails_of(cast.lead, cast.assessment_team)
     assert sent(fake_notify, kinds.REPORT_NOT_SHARED)[0]["personalisation"]["report_status"] == "Not started"
 
 

@@ -107,10 +107,10 @@ def test_an_answer_is_needed_to_each_question(cast, page):
 def test_answers_export_as_csv_with_the_assessment(cast, page):
     invitation = feedback.invitation(assessment=cast.assessment, email="kim@example.gov.uk")
     Client().post(page.url, {**answers(page), "token": invitation.token})
-    team = Client()
-    team.force_login(cast.team)
+    assessment_team = Client()
+    assessment_team.force_login(cast.assessment_team)
 
-    response = team.get(f"/admin/forms/submissions/{page.pk}/", {"export": "csv"})
+    response = assessment_team.get(f"/admin/forms/submissions/{page.pk}/", {"export": "csv"})
 
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
@@ -119,19 +119,19 @@ def test_answers_export_as_csv_with_the_assessment(cast, page):
     assert "Great" in rows[1]
 
 
-def test_the_team_sees_who_was_asked_and_who_answered(cast, page):
+def test_the_assessment_team_sees_who_was_asked_and_who_answered(cast, page):
     used = feedback.invitation(assessment=cast.assessment, email="kim@example.gov.uk")
     feedback.invitation(assessment=cast.assessment, email="sam@example.gov.uk")
     Client().post(page.url, {**answers(page), "token": used.token})
-    team = Client()
-    team.force_login(cast.team)
+    assessment_team = Client()
+    assessment_team.force_login(cast.assessment_team)
 
-    listing = team.get("/admin/feedback_invitations/")
+    listing = assessment_team.get("/admin/feedback_invitations/")
 
     assert listing.status_code == 200
     assert "kim@example.gov.uk" in listing.text and "sam@example.gov.uk" in listing.text
     assert "/admin/feedback_invitations/new/" not in listing.text
-    assert team.get(f"/admin/feedback_invitations/edit/{used.pk}/").status_code in (302, 403)
+    assert assessment_team.get(f"/admin/feedback_invitations/edit/{used.pk}/").status_code in (302, 403)
     lead = Client()
     lead.force_login(cast.lead)
     assert lead.get("/admin/feedback_invitations/").status_code == 302

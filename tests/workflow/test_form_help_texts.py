@@ -36,4 +36,3 @@ def test_help_texts_edited_in_the_admin_show_in_the_report_form(client):
     page = client.get(point_url).text
     assert "One strength a line, with the evidence you saw." in page
     assert "Amber: the team fixes this within 3 months." in page
-

@@ -88,5 +88,5 @@ def test_only_the_central_teams_see_insights(data):
     client = Client()
     client.force_login(data.lead)
     assert client.get("/admin/insights/").status_code == 302
-    client.force_login(data.team)
+    client.force_login(data.assessment_team)
     assert client.get("/admin/insights/").status_code == 200

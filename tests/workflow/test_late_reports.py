@@ -67,16 +67,16 @@ def test_a_late_report_is_flagged_in_all_four_places(
     share_by = deadlines.share_due(cast.assessment.date).strftime("%-d %B %Y")
 
     # 1. The service assessment team's dashboard.
-    team_page = page(client, cast.team, reverse("assessment_team:dashboard"))
-    assert "Late, still with the panel (1)" in team_page
-    row = table_row(team_page, service)
+    assessment_team_page = page(client, cast.assessment_team, reverse("assessment_team:dashboard"))
+    assert "Late, still with the panel (1)" in assessment_team_page
+    row = table_row(assessment_team_page, service)
     assert share_by in row and OVERDUE_TAG in row and shown_as in row
     assert cast.lead.get_full_name() in row
 
     # 2. "Your actions" in the admin, and the list its link opens.
-    count, url = your_actions_overdue_to_share(client, cast.team)
+    count, url = your_actions_overdue_to_share(client, cast.assessment_team)
     assert count == 1
-    listing = page(client, cast.team, url)
+    listing = page(client, cast.assessment_team, url)
     assert f"/admin/assessments/edit/{cast.assessment.pk}/" in listing and service in listing
     assert shown_as in table_row(listing, service)
 
@@ -87,7 +87,7 @@ def test_a_late_report_is_flagged_in_all_four_places(
     # 4. The daily email, to the lead assessor and the team.
     with django_capture_on_commit_callbacks(execute=True):
         send_scheduled_reminders(TODAY)
-    assert addresses(fake_notify, kinds.REPORT_NOT_SHARED) == sorted([cast.lead.email, cast.team.email])
+    assert addresses(fake_notify, kinds.REPORT_NOT_SHARED) == sorted([cast.lead.email, cast.assessment_team.email])
     for email in sent(fake_notify, kinds.REPORT_NOT_SHARED):
         assert email["personalisation"]["report_status"] == shown_as
         assert email["personalisation"]["share_deadline"] == share_by
@@ -102,12 +102,12 @@ def test_on_its_share_by_date_a_report_is_on_time_in_all_four_places(
     share_by = deadlines.share_due(cast.assessment.date)
     assert share_by == TODAY and not deadlines.is_missed(share_by, TODAY)
 
-    team_page = page(client, cast.team, reverse("assessment_team:dashboard"))
-    assert "Late, still with the panel (0)" in team_page and OVERDUE_TAG not in team_page
+    assessment_team_page = page(client, cast.assessment_team, reverse("assessment_team:dashboard"))
+    assert "Late, still with the panel (0)" in assessment_team_page and OVERDUE_TAG not in assessment_team_page
 
-    count, url = your_actions_overdue_to_share(client, cast.team)
+    count, url = your_actions_overdue_to_share(client, cast.assessment_team)
     assert count == 0
-    assert f"/admin/assessments/edit/{cast.assessment.pk}/" not in page(client, cast.team, url)
+    assert f"/admin/assessments/edit/{cast.assessment.pk}/" not in page(client, cast.assessment_team, url)
 
     row = table_row(page(client, cast.lead, reverse("assessor:dashboard")), service)
     assert share_by.strftime("%-d %B %Y") in row and OVERDUE_TAG not in row
@@ -120,8 +120,8 @@ def test_on_its_share_by_date_a_report_is_on_time_in_all_four_places(
 def test_a_shared_report_is_late_nowhere(client, fake_notify, django_capture_on_commit_callbacks):
     cast, report = an_assessment(19, ReportStatus.SHARED)
 
-    assert "Late, still with the panel (0)" in page(client, cast.team, reverse("assessment_team:dashboard"))
-    assert your_actions_overdue_to_share(client, cast.team)[0] == 0
+    assert "Late, still with the panel (0)" in page(client, cast.assessment_team, reverse("assessment_team:dashboard"))
+    assert your_actions_overdue_to_share(client, cast.assessment_team)[0] == 0
     row = table_row(page(client, cast.lead, reverse("assessor:dashboard")), cast.assessment.service.name)
     assert OVERDUE_TAG not in row and "Shared" in row
     with django_capture_on_commit_callbacks(execute=True):

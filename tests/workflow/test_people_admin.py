@@ -24,7 +24,7 @@ NEW_PASSWORD = "-".join(["a", "brand", "new", "password", "chosen", "by", "an", 
 
 
 @pytest.fixture
-def team(client):
+def assessment_team(client):
     member = UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM], first_name="Sam", last_name="Okafor")
     client.force_login(member)
     return member
@@ -35,7 +35,7 @@ def people():
     return {
         "superuser": UserFactory(is_superuser=True, is_staff=True),
         "plus": UserFactory(groups=[roles.SERVICE_ASSESSMENT_PLUS_TEAM]),
-        "other_team_member": UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]),
+        "other_assessment_team_member": UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]),
         "staff": UserFactory(is_staff=True),
         "assessor": UserFactory(groups=[roles.ASSESSORS], first_name="Rhiannon", last_name="Evans"),
         "delivery": UserFactory(groups=[roles.DELIVERY_TEAM_MEMBERS]),
@@ -113,7 +113,7 @@ def snapshot(user):
 # --- inviting ----------------------------------------------------------------------------------------------------
 
 
-def test_the_team_invites_someone_as_an_assessor_and_nothing_more(client, team):
+def test_the_assessment_team_invites_someone_as_an_assessor_and_nothing_more(client, assessment_team):
     page = client.get("/admin/users/new/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -141,11 +141,16 @@ def test_the_team_invites_someone_as_an_assessor_and_nothing_more(client, team):
     # No password at all: they sign in with an emailed link.
     assert not person.has_usable_password()
     change = RoleChange.objects.get(person=person)
-    assert (change.role, change.from_value, change.to_value, change.by) == (roles.ASSESSORS, "No", "Yes", team)
+    assert (change.role, change.from_value, change.to_value, change.by) == (
+        roles.ASSESSORS,
+        "No",
+        "Yes",
+        assessment_team,
+    )
 
 
 @pytest.mark.parametrize("role", [roles.SERVICE_ASSESSMENT_PLUS_TEAM, roles.SERVICE_ASSESSMENT_TEAM, "Superusers"])
-def test_the_team_cannot_invite_anyone_into_a_central_team(client, team, role):
+def test_the_team_cannot_invite_anyone_into_a_central_team(client, assessment_team, role):
     before = User.objects.count()
     response = client.post(
         "/admin/users/new/",
@@ -154,10 +159,10 @@ def test_the_team_cannot_invite_anyone_into_a_central_team(client, team, role):
     assert response.status_code == 200
     assert "is not one of the available choices" in response.content.decode()
     assert User.objects.count() == before
-    assert not RoleChange.objects.filter(by=team).exists()
+    assert not RoleChange.objects.filter(by=assessment_team).exists()
 
 
-def test_inviting_an_address_that_has_an_account_says_so_and_creates_nothing(client, team, people):
+def test_inviting_an_address_that_has_an_account_says_so_and_creates_nothing(client, assessment_team, people):
     before = User.objects.count()
     response = client.post(
         "/admin/users/new/",
@@ -168,7 +173,7 @@ def test_inviting_an_address_that_has_an_account_says_so_and_creates_nothing(cli
     assert User.objects.count() == before
 
 
-def test_an_empty_invitation_is_refused_with_each_missing_field_named(client, team):
+def test_an_empty_invitation_is_refused_with_each_missing_field_named(client, assessment_team):
     response = client.post("/admin/users/new/", {})
     assert response.status_code == 200
     assert response.content.decode().count("This field is required") >= 3
@@ -177,7 +182,7 @@ def test_an_empty_invitation_is_refused_with_each_missing_field_named(client, te
 # --- editing -----------------------------------------------------------------------------------------------------
 
 
-def test_the_team_edits_name_access_and_process_roles_only(client, team, people):
+def test_the_assessment_team_edits_name_access_and_process_roles_only(client, assessment_team, people):
     assessor = people["assessor"]
     before = snapshot(assessor)
     page = client.get(f"/admin/users/edit/{assessor.pk}/")
@@ -206,12 +211,17 @@ def test_the_team_edits_name_access_and_process_roles_only(client, team, people)
     for unchanged in ("username", "password", "is_superuser", "is_staff", "permissions", "is_active", "email"):
         assert after[unchanged] == before[unchanged], unchanged
     recorded = set(
-        RoleChange.objects.filter(person=assessor, by=team).values_list("role", "from_value", "to_value", "by")
+        RoleChange.objects.filter(person=assessor, by=assessment_team).values_list(
+            "role", "from_value", "to_value", "by"
+        )
     )
-    assert recorded == {(roles.ASSESSORS, "Yes", "No", team.pk), (roles.DELIVERY_TEAM_MEMBERS, "No", "Yes", team.pk)}
+    assert recorded == {
+        (roles.ASSESSORS, "Yes", "No", assessment_team.pk),
+        (roles.DELIVERY_TEAM_MEMBERS, "No", "Yes", assessment_team.pk),
+    }
 
 
-def test_the_team_deactivates_someone_who_then_cannot_sign_in(client, team, people):
+def test_the_assessment_team_deactivates_someone_who_then_cannot_sign_in(client, assessment_team, people):
     delivery = people["delivery"]
     response = client.post(
         f"/admin/users/edit/{delivery.pk}/",
@@ -219,7 +229,7 @@ def test_the_team_deactivates_someone_who_then_cannot_sign_in(client, team, peop
     )
     assert response.status_code == 302
     assert not User.objects.get(pk=delivery.pk).is_active
-    change = RoleChange.objects.get(person=delivery, by=team)
+    change = RoleChange.objects.get(person=delivery, by=assessment_team)
     assert (change.role, change.from_value, change.to_value) == ("Can sign in", "Yes", "No")
 
     client.logout()
@@ -228,11 +238,11 @@ def test_the_team_deactivates_someone_who_then_cannot_sign_in(client, team, peop
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize("whom", ["superuser", "plus", "other_team_member", "staff", "self"])
+@pytest.mark.parametrize("whom", ["superuser", "plus", "other_assessment_team_member", "staff", "self"])
 def test_the_team_cannot_open_or_post_the_edit_of_a_superuser_a_central_team_member_or_themselves(
-    client, team, people, whom
+    client, assessment_team, people, whom
 ):
-    person = team if whom == "self" else people[whom]
+    person = assessment_team if whom == "self" else people[whom]
     before = snapshot(person)
     assert client.get(f"/admin/users/edit/{person.pk}/").status_code == 404
     response = client.post(
@@ -244,15 +254,15 @@ def test_the_team_cannot_open_or_post_the_edit_of_a_superuser_a_central_team_mem
     assert client.get(f"/admin/users/history/{person.pk}/").status_code == 404
 
 
-def test_the_teams_list_of_people_holds_only_the_people_it_manages(client, team, people):
+def test_the_assessment_teams_list_of_people_holds_only_the_people_it_manages(client, assessment_team, people):
     html = client.get("/admin/users/").content.decode()
     assert people["assessor"].username in html and people["delivery"].username in html
-    for hidden in ("superuser", "plus", "other_team_member", "staff"):
+    for hidden in ("superuser", "plus", "other_assessment_team_member", "staff"):
         assert people[hidden].username not in html
-    assert team.username not in html
+    assert assessment_team.username not in html
 
 
-def test_the_team_deletes_nobody(client, team, people):
+def test_the_assessment_team_deletes_nobody(client, assessment_team, people):
     for person in (people["assessor"], people["superuser"]):
         assert client.get(f"/admin/users/delete/{person.pk}/").status_code in (302, 403)
         client.post(f"/admin/users/delete/{person.pk}/")
@@ -262,8 +272,8 @@ def test_the_team_deletes_nobody(client, team, people):
 # --- every other door to people --------------------------------------------------------------------------------
 
 
-def test_bulk_actions_cannot_give_a_central_team_or_deactivate_anyone(client, team, people):
-    everyone = [team, *people.values()]
+def test_bulk_actions_cannot_give_a_central_team_or_deactivate_anyone(client, assessment_team, people):
+    everyone = [assessment_team, *people.values()]
     before = {person.pk: snapshot(person) for person in everyone}
     ids = "&".join(f"id={person.pk}" for person in everyone)
     answers = [
@@ -278,20 +288,20 @@ def test_bulk_actions_cannot_give_a_central_team_or_deactivate_anyone(client, te
     assert {person.pk: snapshot(person) for person in everyone} == before
 
 
-def test_the_team_cannot_change_a_group(client, team):
-    team_group = group(roles.SERVICE_ASSESSMENT_TEAM)
-    before = set(team_group.permissions.values_list("pk", flat=True))
-    assert client.get(f"/admin/groups/edit/{team_group.pk}/").status_code in (302, 403)
+def test_the_assessment_team_cannot_change_a_group(client, assessment_team):
+    assessment_team_group = group(roles.SERVICE_ASSESSMENT_TEAM)
+    before = set(assessment_team_group.permissions.values_list("pk", flat=True))
+    assert client.get(f"/admin/groups/edit/{assessment_team_group.pk}/").status_code in (302, 403)
     client.post(
-        f"/admin/groups/edit/{team_group.pk}/",
-        {"name": team_group.name, "permissions": list(Permission.objects.values_list("pk", flat=True))},
+        f"/admin/groups/edit/{assessment_team_group.pk}/",
+        {"name": assessment_team_group.name, "permissions": list(Permission.objects.values_list("pk", flat=True))},
     )
     client.post("/admin/groups/new/", {"name": "Everything", "is_superuser": "on"})
-    assert set(team_group.permissions.values_list("pk", flat=True)) == before
+    assert set(assessment_team_group.permissions.values_list("pk", flat=True)) == before
     assert not Group.objects.filter(name="Everything").exists()
 
 
-def test_there_are_no_admin_api_tokens_to_make(client, team, people):
+def test_there_are_no_admin_api_tokens_to_make(client, assessment_team, people):
     # Wagtail's API tokens come with its v3 API, which is not installed: nobody can make one for anybody.
     from wagtail.models import APIToken
 
@@ -300,7 +310,7 @@ def test_there_are_no_admin_api_tokens_to_make(client, team, people):
     assert not APIToken.objects.exists()
 
 
-def test_the_django_admin_is_closed_to_the_team(client, team, people):
+def test_the_django_admin_is_closed_to_the_assessment_team(client, assessment_team, people):
     assert client.get("/django-admin/auth/user/add/").status_code == 302
     client.post(
         f"/django-admin/auth/user/{people['assessor'].pk}/change/",
@@ -309,8 +319,8 @@ def test_the_django_admin_is_closed_to_the_team(client, team, people):
     assert not User.objects.get(pk=people["assessor"].pk).is_superuser
 
 
-def test_the_team_edits_only_its_own_name_in_its_account_settings(client, team):
-    before = snapshot(team)
+def test_the_assessment_team_edits_only_its_own_name_in_its_account_settings(client, assessment_team):
+    before = snapshot(assessment_team)
     shown = form_fields(client.get("/admin/account/").content.decode())
     response = client.post(
         "/admin/account/",
@@ -326,7 +336,7 @@ def test_the_team_edits_only_its_own_name_in_its_account_settings(client, team):
         },
     )
     assert response.status_code == 302
-    after = snapshot(team)
+    after = snapshot(assessment_team)
     assert after["first_name"] == "Samuel"
     for unchanged in ("username", "password", "is_superuser", "is_staff", "groups", "permissions", "is_active"):
         assert after[unchanged] == before[unchanged], unchanged
@@ -377,12 +387,12 @@ def test_a_superuser_keeps_wagtails_whole_user_form_and_is_recorded(client, peop
     )
 
 
-def test_role_changes_show_in_the_audit_view_with_who_whom_from_to_and_when(client, team, people):
+def test_role_changes_show_in_the_audit_view_with_who_whom_from_to_and_when(client, assessment_team, people):
     client.post(
         f"/admin/users/edit/{people['assessor'].pk}/",
         {"first_name": "Rhiannon", "last_name": "Evans", "email": people["assessor"].email, "is_active": "on"},
     )
-    change = RoleChange.objects.get(by=team)
+    change = RoleChange.objects.get(by=assessment_team)
     html = client.get("/admin/audit/?what=people").content.decode()
     assert "Rhiannon Evans" in html
     assert f"{roles.ASSESSORS}: Yes → No" in html
@@ -393,15 +403,17 @@ def test_role_changes_show_in_the_audit_view_with_who_whom_from_to_and_when(clie
 
 
 def test_a_permission_the_code_no_longer_gives_is_taken_away_on_migrate():
-    team_group = group(roles.SERVICE_ASSESSMENT_TEAM)
-    team_group.permissions.add(Permission.objects.get(codename="change_user", content_type__app_label="auth"))
+    assessment_team_group = group(roles.SERVICE_ASSESSMENT_TEAM)
+    assessment_team_group.permissions.add(
+        Permission.objects.get(codename="change_user", content_type__app_label="auth")
+    )
     roles.ensure_groups()
-    assert not team_group.permissions.filter(codename="change_user").exists()
-    assert team_group.permissions.filter(codename="manage_people").exists()
+    assert not assessment_team_group.permissions.filter(codename="change_user").exists()
+    assert assessment_team_group.permissions.filter(codename="manage_people").exists()
 
 
 @pytest.mark.parametrize("extra", ["Editors", "Moderators", "a permission of their own"])
-def test_someone_with_more_than_the_process_roles_is_an_administrators_to_manage(client, team, extra):
+def test_someone_with_more_than_the_process_roles_is_an_administrators_to_manage(client, assessment_team, extra):
     person = UserFactory(groups=[roles.ASSESSORS])
     if extra.startswith("a permission"):
         person.user_permissions.add(Permission.objects.get(codename="delete_image"))
@@ -415,7 +427,7 @@ def test_someone_with_more_than_the_process_roles_is_an_administrators_to_manage
 
 
 def test_the_email_address_shows_but_cannot_be_changed_so_nobody_can_redirect_someones_sign_in_links(
-    client, team, people
+    client, assessment_team, people
 ):
     assessor = people["assessor"]
     page = client.get(f"/admin/users/edit/{assessor.pk}/").content.decode()
@@ -437,7 +449,7 @@ def test_there_is_no_password_reset_by_django_email(client, people):
 
 
 @pytest.mark.parametrize("viewset", ["panel_members", "delivery_team_members"])
-def test_the_team_seats_only_people_it_manages_who_hold_the_role(client, team, people, viewset):
+def test_the_assessment_team_seats_only_people_it_manages_who_hold_the_role(client, assessment_team, people, viewset):
     from tests.factories import AssessmentFactory
 
     assessment = AssessmentFactory()
@@ -447,14 +459,14 @@ def test_the_team_seats_only_people_it_manages_who_hold_the_role(client, team, p
     where = {"assessment": assessment.pk} if viewset == "panel_members" else {"service": assessment.service_id}
     # Themselves, a superuser and a central team member, even holding the role, and someone without the role.
     for name in (roles.ASSESSORS, roles.DELIVERY_TEAM_MEMBERS):
-        for person in (team, people["superuser"], people["plus"]):
+        for person in (assessment_team, people["superuser"], people["plus"]):
             person.groups.add(group(name))
     model = {"panel_members": "panelmember", "delivery_team_members": "deliveryteammember"}[viewset]
     from django.apps import apps
 
     seats = apps.get_model("workflow", model).objects
     without_role = people["delivery"] if viewset == "panel_members" else people["assessor"]
-    for person in (team, people["superuser"], people["plus"], without_role):
+    for person in (assessment_team, people["superuser"], people["plus"], without_role):
         response = client.post(f"/admin/{viewset}/new/", {**where, "user": person.pk, "role": role})
         assert response.status_code == 200, person
         assert "Select a valid choice" in response.content.decode()

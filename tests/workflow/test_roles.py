@@ -9,10 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_role_is_a_group_with_its_permissions():
-    team = Group.objects.get(name=roles.SERVICE_ASSESSMENT_TEAM)
-    assert team.permissions.filter(codename="access_admin").exists()
-    assert team.permissions.filter(codename="change_servicestandardpoint").exists()
-    assert team.page_permissions.filter(permission__codename="publish_page").exists()
+    assessment_team = Group.objects.get(name=roles.SERVICE_ASSESSMENT_TEAM)
+    assert assessment_team.permissions.filter(codename="access_admin").exists()
+    assert assessment_team.permissions.filter(codename="change_servicestandardpoint").exists()
+    assert assessment_team.page_permissions.filter(permission__codename="publish_page").exists()
     plus = Group.objects.get(name=roles.SERVICE_ASSESSMENT_PLUS_TEAM)
     assert plus.permissions.filter(codename="access_admin").exists()
     assert not plus.permissions.filter(codename="change_servicestandardpoint").exists()

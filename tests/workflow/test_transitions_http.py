@@ -53,7 +53,7 @@ def as_user(client, user):
     return client
 
 
-def team_member(cast):
+def delivery_team_member(cast):
     """Someone on the delivery team with no say over the report."""
     user = UserFactory(groups=[roles.DELIVERY_TEAM_MEMBERS])
     DeliveryTeamMemberFactory(service=cast.assessment.service, user=user, role=DeliveryTeamRole.MEMBER)
@@ -93,7 +93,7 @@ def test_submit_through_the_service_by_the_lead_assessor(cast):
     assert report.status_changes.get().transition == "submit"
 
 
-@pytest.mark.parametrize("who", ["researcher", "observer", "team", "product_manager", "plus"])
+@pytest.mark.parametrize("who", ["researcher", "observer", "assessment_team", "product_manager", "plus"])
 def test_submit_through_the_service_is_refused_to_anyone_but_the_lead(cast, who):
     report = report_in("draft", cast)
     before = snapshot(report)
@@ -105,9 +105,11 @@ def test_submit_through_the_service_is_refused_to_anyone_but_the_lead(cast, who)
 # --- check, share and return (the service assessment team) ------------------------------------------
 
 
-def test_the_team_checks_a_submitted_report(client, cast):
+def test_the_assessment_team_checks_a_submitted_report(client, cast):
     report = report_in("submitted", cast)
-    response = as_user(client, cast.team).post(reverse("assessment_team:check", args=[report.pk]), follow=True)
+    response = as_user(client, cast.assessment_team).post(
+        reverse("assessment_team:check", args=[report.pk]), follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("assessment_team:report", args=[report.pk])
     assert status_of(report) == ReportStatus.CHECKED
     change = report.status_changes.last()
@@ -115,14 +117,16 @@ def test_the_team_checks_a_submitted_report(client, cast):
         "check",
         ReportStatus.SUBMITTED,
         ReportStatus.CHECKED,
-        cast.team,
+        cast.assessment_team,
     )
     assert f"The report for {report.title} has been marked as checked." in text(response)
 
 
-def test_the_team_shares_a_checked_report_which_starts_the_response_clock(client, cast):
+def test_the_assessment_team_shares_a_checked_report_which_starts_the_response_clock(client, cast):
     report = report_in("checked", cast)
-    response = as_user(client, cast.team).post(reverse("assessment_team:share", args=[report.pk]), follow=True)
+    response = as_user(client, cast.assessment_team).post(
+        reverse("assessment_team:share", args=[report.pk]), follow=True
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.SHARED
     assert report.shared_at is not None and report.response_due is not None
@@ -131,20 +135,20 @@ def test_the_team_shares_a_checked_report_which_starts_the_response_clock(client
 
 
 @pytest.mark.parametrize("status", ["submitted", "checked"])
-def test_the_team_returns_a_report_to_the_panel_with_a_comment(client, cast, status):
+def test_the_assessment_team_returns_a_report_to_the_panel_with_a_comment(client, cast, status):
     report = report_in(status, cast)
-    client = as_user(client, cast.team)
+    client = as_user(client, cast.assessment_team)
     assert client.get(reverse("assessment_team:return", args=[report.pk])).status_code == 200
     response = client.post(
         reverse("assessment_team:return", args=[report.pk]), {"comment": "Point 6 needs evidence."}, follow=True
     )
     assert status_of(report) == ReportStatus.DRAFT
     change = report.status_changes.last()
-    assert (change.transition, change.comment, change.by) == ("return", "Point 6 needs evidence.", cast.team)
+    assert (change.transition, change.comment, change.by) == ("return", "Point 6 needs evidence.", cast.assessment_team)
     assert "returned to the panel" in text(response)
 
 
-def test_the_superuser_may_check_like_the_team(client, cast):
+def test_the_superuser_may_check_like_the_assessment_team(client, cast):
     report = report_in("submitted", cast)
     as_user(client, cast.superuser).post(reverse("assessment_team:check", args=[report.pk]))
     assert status_of(report) == ReportStatus.CHECKED
@@ -154,7 +158,7 @@ def test_the_superuser_may_check_like_the_team(client, cast):
 def test_returning_without_a_comment_is_refused_with_a_message(client, cast, comment):
     report = report_in("submitted", cast)
     before = snapshot(report)
-    response = as_user(client, cast.team).post(
+    response = as_user(client, cast.assessment_team).post(
         reverse("assessment_team:return", args=[report.pk]), {"comment": comment}
     )
     assert response.status_code == 200
@@ -165,7 +169,7 @@ def test_returning_without_a_comment_is_refused_with_a_message(client, cast, com
 def test_returning_with_too_long_a_comment_is_refused_with_a_message(client, cast):
     report = report_in("submitted", cast)
     before = snapshot(report)
-    response = as_user(client, cast.team).post(
+    response = as_user(client, cast.assessment_team).post(
         reverse("assessment_team:return", args=[report.pk]), {"comment": "x" * 5001}
     )
     assert response.status_code == 200
@@ -187,10 +191,14 @@ def test_returning_with_too_long_a_comment_is_refused_with_a_message(client, cas
         ("return", "draft", {"comment": "Already draft."}, "cannot be returned to the panel now"),
     ],
 )
-def test_team_transitions_from_the_wrong_status_are_refused_with_a_message(client, cast, name, status, data, refusal):
+def test_assessment_team_transitions_from_the_wrong_status_are_refused_with_a_message(
+    client, cast, name, status, data, refusal
+):
     report = report_in(status, cast)
     before = snapshot(report)
-    response = as_user(client, cast.team).post(reverse(f"assessment_team:{name}", args=[report.pk]), data, follow=True)
+    response = as_user(client, cast.assessment_team).post(
+        reverse(f"assessment_team:{name}", args=[report.pk]), data, follow=True
+    )
     assert response.status_code == 200
     assert refusal in text(response)
     assert snapshot(report) == before
@@ -198,7 +206,9 @@ def test_team_transitions_from_the_wrong_status_are_refused_with_a_message(clien
 
 def test_the_return_form_is_not_offered_for_a_report_that_cannot_be_returned(client, cast):
     report = report_in("shared", cast)
-    response = as_user(client, cast.team).get(reverse("assessment_team:return", args=[report.pk]), follow=True)
+    response = as_user(client, cast.assessment_team).get(
+        reverse("assessment_team:return", args=[report.pk]), follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("assessment_team:report", args=[report.pk])
     assert "cannot be returned to the panel now" in text(response)
 
@@ -207,36 +217,40 @@ def test_the_return_form_is_not_offered_for_a_report_that_cannot_be_returned(cli
 def test_an_unknown_transition_name_is_not_found(client, cast, name):
     report = report_in("submitted", cast)
     before = snapshot(report)
-    assert as_user(client, cast.team).post(f"/assessment-team/reports/{report.pk}/{name}/").status_code == 404
+    assert (
+        as_user(client, cast.assessment_team).post(f"/assessment-team/reports/{report.pk}/{name}/").status_code == 404
+    )
     assert snapshot(report) == before
 
 
 def test_a_missing_report_is_not_found(client, cast):
-    assert as_user(client, cast.team).post(reverse("assessment_team:check", args=[999999])).status_code == 404
+    assert (
+        as_user(client, cast.assessment_team).post(reverse("assessment_team:check", args=[999999])).status_code == 404
+    )
 
 
-def test_the_team_report_page_offers_exactly_the_transitions_allowed(client, cast):
+def test_the_assessment_team_report_page_offers_exactly_the_transitions_allowed(client, cast):
     report = report_in("submitted", cast)
-    page = text(as_user(client, cast.team).get(reverse("assessment_team:report", args=[report.pk])))
+    page = text(as_user(client, cast.assessment_team).get(reverse("assessment_team:report", args=[report.pk])))
     assert reverse("assessment_team:check", args=[report.pk]) in page
     assert reverse("assessment_team:return", args=[report.pk]) in page
     assert reverse("assessment_team:share", args=[report.pk]) not in page
 
-    transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.team)
+    transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.assessment_team)
     page = text(client.get(reverse("assessment_team:report", args=[report.pk])))
     assert reverse("assessment_team:share", args=[report.pk]) in page
     assert "emails the service's delivery team" in page and "10 working days" in page
     assert reverse("assessment_team:check", args=[report.pk]) not in page
 
-    transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.team)
+    transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
     page = text(client.get(reverse("assessment_team:report", args=[report.pk])))
     for name in ("check", "share", "return"):
         assert reverse(f"assessment_team:{name}", args=[report.pk]) not in page
 
 
-def test_the_team_report_page_shows_the_whole_status_history(client, cast):
+def test_the_assessment_team_report_page_shows_the_whole_status_history(client, cast):
     report = report_in("challenged", cast)
-    page = text(as_user(client, cast.team).get(reverse("assessment_team:report", args=[report.pk])))
+    page = text(as_user(client, cast.assessment_team).get(reverse("assessment_team:report", args=[report.pk])))
     for change in report.status_changes.all():
         assert f"{change.get_from_status_display()} → {change.get_to_status_display()}" in page
     assert "We disagree with point 6." in page
@@ -311,10 +325,10 @@ def test_reasons_of_exactly_five_thousand_characters_are_accepted(client, cast):
 
 
 @pytest.mark.parametrize("name, data", [("accept", {}), ("challenge", {"reasons": "We disagree."})])
-@pytest.mark.parametrize("who", ["sro", "member", "lead", "researcher", "team", "plus", "superuser"])
+@pytest.mark.parametrize("who", ["sro", "member", "lead", "researcher", "assessment_team", "plus", "superuser"])
 def test_responses_are_forbidden_to_people_who_see_the_report_but_may_not_respond(client, cast, name, data, who):
     report = report_in("shared", cast)
-    user = team_member(cast) if who == "member" else getattr(cast, who)
+    user = delivery_team_member(cast) if who == "member" else getattr(cast, who)
     before = snapshot(report)
     client = as_user(client, user)
     assert client.post(reverse(f"delivery:{name}", args=[report.pk]), data).status_code == 403
@@ -334,9 +348,9 @@ def test_responses_are_not_found_for_people_with_no_link_to_the_report(client, c
 
 
 @pytest.mark.parametrize("who", ["sro", "member"])
-def test_the_sro_and_team_members_see_the_report_without_buttons(client, cast, who):
+def test_the_sro_and_delivery_team_members_see_the_report_without_buttons(client, cast, who):
     report = report_in("shared", cast)
-    user = team_member(cast) if who == "member" else cast.sro
+    user = delivery_team_member(cast) if who == "member" else cast.sro
     page = as_user(client, user).get(reverse("delivery:report", args=[report.pk]))
     assert page.status_code == 200
     assert report.ratings.first().title.replace("'", "&#x27;") in page.content.decode()
@@ -448,10 +462,10 @@ def test_plus_resolves_a_challenge_and_the_report_is_checked_and_shared_again(cl
         cast.plus,
     )
 
-    team = as_user(client, cast.team)
-    team.post(reverse("assessment_team:check", args=[report.pk]))
+    assessment_team = as_user(client, cast.assessment_team)
+    assessment_team.post(reverse("assessment_team:check", args=[report.pk]))
     assert status_of(report) == ReportStatus.CHECKED
-    team.post(reverse("assessment_team:share", args=[report.pk]))
+    assessment_team.post(reverse("assessment_team:share", args=[report.pk]))
     report.refresh_from_db()
     assert report.status == ReportStatus.SHARED
     assert report.response_due is not None and report.response_due >= first_due
@@ -488,7 +502,7 @@ def test_resolving_without_proper_agreed_changes_is_refused_with_a_message(clien
     assert snapshot(report) == before
 
 
-@pytest.mark.parametrize("who", ["team", "product_manager", "delivery_manager", "sro", "lead"])
+@pytest.mark.parametrize("who", ["assessment_team", "product_manager", "delivery_manager", "sro", "lead"])
 def test_resolving_is_forbidden_to_everyone_but_plus(client, cast, who):
     report = report_in("challenged", cast)
     before = snapshot(report)
@@ -563,7 +577,7 @@ def everything(report):
 
 def test_a_return_made_on_a_page_that_showed_the_report_submitted_is_refused_once_someone_has_checked_it(cast):
     report = report_in("submitted", cast)
-    a = as_user(Client(), cast.team)
+    a = as_user(Client(), cast.assessment_team)
     b = as_user(Client(), UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
     overview = text(a.get(reverse("assessment_team:report", args=[report.pk])))
     form = text(a.get(link_to(overview, reverse("assessment_team:return", args=[report.pk]))))
@@ -587,7 +601,7 @@ def test_a_return_made_on_a_page_that_showed_the_report_submitted_is_refused_onc
 
 def test_a_link_to_a_form_from_a_page_someone_has_since_overtaken_says_so_at_once(cast):
     report = report_in("submitted", cast)
-    a = as_user(Client(), cast.team)
+    a = as_user(Client(), cast.assessment_team)
     overview = text(a.get(reverse("assessment_team:report", args=[report.pk])))
     transitions.report_transition(
         report=report, name=ReportTransition.CHECK, user=UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM])
@@ -622,12 +636,14 @@ def test_a_challenge_typed_while_the_other_manager_accepted_is_refused_as_overta
 
 def test_pressing_the_same_button_twice_says_the_first_press_did_it(cast):
     report = report_in("submitted", cast)
-    team = as_user(Client(), cast.team)
-    [shown] = set(shown_status(text(team.get(reverse("assessment_team:report", args=[report.pk])))))
-    team.post(reverse("assessment_team:check", args=[report.pk]), {"from_status": shown})
+    assessment_team = as_user(Client(), cast.assessment_team)
+    [shown] = set(shown_status(text(assessment_team.get(reverse("assessment_team:report", args=[report.pk])))))
+    assessment_team.post(reverse("assessment_team:check", args=[report.pk]), {"from_status": shown})
     before = everything(report)
 
-    again = team.post(reverse("assessment_team:check", args=[report.pk]), {"from_status": shown}, follow=True)
+    again = assessment_team.post(
+        reverse("assessment_team:check", args=[report.pk]), {"from_status": shown}, follow=True
+    )
 
     assert "You have already changed this report's status (it is now checked)." in text(again)
     assert everything(report) == before
@@ -647,9 +663,9 @@ def test_a_status_shown_again_with_a_form_error_is_the_one_first_shown(cast):
     "status, who, page, shown",
     [
         ("draft", "lead", "assessor:report", ["draft"]),
-        ("submitted", "team", "assessment_team:report", ["submitted"]),  # check (return is a link)
-        ("checked", "team", "assessment_team:report", ["checked"]),  # share
-        ("checked", "team", "assessment_team:return", ["checked"]),
+        ("submitted", "assessment_team", "assessment_team:report", ["submitted"]),  # check (return is a link)
+        ("checked", "assessment_team", "assessment_team:report", ["checked"]),  # share
+        ("checked", "assessment_team", "assessment_team:return", ["checked"]),
         ("shared", "product_manager", "delivery:accept", ["shared"]),
         ("shared", "product_manager", "delivery:challenge", ["shared"]),
         ("challenged", "plus", "plus:report", ["challenged"]),
@@ -671,7 +687,7 @@ def test_every_transition_form_posts_the_status_its_page_showed(client, cast, st
 def test_a_post_without_the_status_its_page_showed_is_checked_by_the_transition_rules_alone(client, cast):
     # Pages from before the field, and hand-made requests: nothing to compare, so the transition's own rules decide.
     report = report_in("checked", cast)
-    client = as_user(client, cast.team)
+    client = as_user(client, cast.assessment_team)
     client.post(reverse("assessment_team:return", args=[report.pk]), {"comment": "Point 6 needs evidence."})
     assert status_of(report) == ReportStatus.DRAFT
 
@@ -680,7 +696,7 @@ def test_a_post_without_the_status_its_page_showed_is_checked_by_the_transition_
 def test_a_made_up_status_is_refused_and_changes_nothing(client, cast, from_status):
     report = report_in("submitted", cast)
     before = everything(report)
-    response = as_user(client, cast.team).post(
+    response = as_user(client, cast.assessment_team).post(
         reverse("assessment_team:check", args=[report.pk]), {"from_status": from_status}, follow=True
     )
     assert response.status_code == 200
@@ -710,15 +726,15 @@ def test_the_services_take_the_status_shown_as_a_keyword_and_refuse_when_it_has_
 
 def test_an_admin_transition_made_on_an_overtaken_inspect_page_is_refused(cast):
     report = report_in("submitted", cast)
-    team = as_user(Client(), cast.team)
-    page = text(team.get(f"/admin/assessment-reports/inspect/{report.pk}/"))
+    assessment_team = as_user(Client(), cast.assessment_team)
+    page = text(assessment_team.get(f"/admin/assessment-reports/inspect/{report.pk}/"))
     assert set(shown_status(page)) == {"submitted"}
     transitions.report_transition(
         report=report, name=ReportTransition.CHECK, user=UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM])
     )
     before = everything(report)
 
-    response = team.post(
+    response = assessment_team.post(
         f"/admin/assessment-reports/transition/{report.pk}/return/",
         {"comment": "Point 6 needs evidence.", "from_status": "submitted"},
         follow=True,

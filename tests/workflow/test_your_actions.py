@@ -149,7 +149,7 @@ def every_bucket():
 
 
 @pytest.fixture
-def team_client(client):
+def assessment_team_client(client):
     from workflow import roles
 
     client.force_login(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
@@ -166,8 +166,10 @@ def ids(records) -> list[str]:
     return sorted(str(record.pk) for record in records)
 
 
-def test_every_count_is_the_number_of_rows_its_link_lists_and_they_are_the_records_counted(team_client, every_bucket):
-    items = your_actions(team_client)
+def test_every_count_is_the_number_of_rows_its_link_lists_and_they_are_the_records_counted(
+    assessment_team_client, every_bucket
+):
+    items = your_actions(assessment_team_client)
     expected = {
         "Reports to check": (every_bucket["to_check"], REPORT_ROW),
         "Reports to share": (every_bucket["to_share"], REPORT_ROW),
@@ -181,7 +183,7 @@ def test_every_count_is_the_number_of_rows_its_link_lists_and_they_are_the_recor
     assert set(items) == set(expected)
     for label, (records, row) in expected.items():
         count, url = items[label]
-        rows = listed(team_client, url, row)
+        rows = listed(assessment_team_client, url, row)
         assert count == len(rows) == len(records) > 0, label
         assert sorted(rows) == ids(records), label
 
@@ -199,29 +201,29 @@ def test_each_count_and_its_list_come_from_one_selector(every_bucket):
     assert worklist.overdue_count == len(every_bucket["late"]) + len(every_bucket["responses_overdue"])
 
 
-def test_the_filtered_list_says_which_list_it_is_and_a_made_up_one_is_no_error(team_client, every_bucket):
-    _, url = your_actions(team_client)["Responses overdue"]
-    page = team_client.get(url).text
+def test_the_filtered_list_says_which_list_it_is_and_a_made_up_one_is_no_error(assessment_team_client, every_bucket):
+    _, url = your_actions(assessment_team_client)["Responses overdue"]
+    page = assessment_team_client.get(url).text
     assert "Response overdue" in page  # the active filter, which can be removed
-    response = team_client.get("/admin/assessment-reports/", {"worklist": "no-such-list"})
+    response = assessment_team_client.get("/admin/assessment-reports/", {"worklist": "no-such-list"})
     assert response.status_code == 200
     for address in ("/admin/assessments/", "/admin/report_actions/", "/admin/outbox/"):
-        assert team_client.get(address, {"overdue": "x", "due": "x", "emails": "x"}).status_code == 200
+        assert assessment_team_client.get(address, {"overdue": "x", "due": "x", "emails": "x"}).status_code == 200
 
 
-def test_every_row_of_the_reports_list_links_to_its_inspect_view(team_client):
+def test_every_row_of_the_reports_list_links_to_its_inspect_view(assessment_team_client):
     reports = [late_report(status, assessed=40) for status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED)]
-    rows = listed(team_client, "/admin/assessment-reports/", REPORT_ROW)
+    rows = listed(assessment_team_client, "/admin/assessment-reports/", REPORT_ROW)
     assert sorted(rows) == ids(reports)
     for pk in rows:
-        assert team_client.get(f"/admin/assessment-reports/inspect/{pk}/").status_code == 200
+        assert assessment_team_client.get(f"/admin/assessment-reports/inspect/{pk}/").status_code == 200
 
 
-def test_the_reports_list_shows_each_status_in_its_one_colour(team_client):
+def test_the_reports_list_shows_each_status_in_its_one_colour(assessment_team_client):
     cast = make_cast(date=days_ago(40))
     shared = report_in(ReportStatus.SHARED, cast)
     draft = report_create(assessment=AssessmentFactory(service=ServiceFactory(), date=days_ago(3)))
-    page = team_client.get("/admin/assessment-reports/").text
+    page = assessment_team_client.get("/admin/assessment-reports/").text
     for report in (shared, draft):
         colour = STATUS_TAG_COLOURS[report.status]
         assert f'<strong class="govuk-tag govuk-tag--{colour}">{report.get_status_display()}</strong>' in page
@@ -232,4 +234,4 @@ def test_the_reports_list_shows_each_status_in_its_one_colour(team_client):
         text, background = tag_hex(colour)
         rule = re.search(r"\.govuk-tag--" + colour + r"\b[^{]*\{([^}]*)\}", css)
         assert rule and f"color: {text};" in rule[1] and f"background-color: {background};" in rule[1], colour
-    assert team_client.get("/static/workflow/admin.css").status_code == 200
+    assert assessment_team_client.get("/static/workflow/admin.css").status_code == 200

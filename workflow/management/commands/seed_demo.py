@@ -47,7 +47,7 @@ DEMO_PASSWORD = "demo-password-only-for-local-use"
 # (username, first name, last name, group or None for a superuser)
 PEOPLE = [
     ("admin", "Ada", "Admin", None),
-    ("team", "Sam", "Okafor", roles.SERVICE_ASSESSMENT_TEAM),
+    ("assessment-team", "Sam", "Okafor", roles.SERVICE_ASSESSMENT_TEAM),
     ("plus", "Priya", "Shah", roles.SERVICE_ASSESSMENT_PLUS_TEAM),
     ("lead", "Lee", "Morgan", roles.ASSESSORS),
     ("researcher", "Rhiannon", "Evans", roles.ASSESSORS),
@@ -65,7 +65,7 @@ PANEL = [
     ("technical", PanelRole.TECHNICAL),
     ("observer", PanelRole.OBSERVER),
 ]
-TEAM = [
+DELIVERY_TEAM = [
     ("product", DeliveryTeamRole.PRODUCT_MANAGER),
     ("delivery", DeliveryTeamRole.DELIVERY_MANAGER),
     ("sro", DeliveryTeamRole.SRO),
@@ -77,9 +77,9 @@ WRITER = {1: "researcher", 2: "researcher", 3: "designer", 4: "designer", 5: "de
 # Who makes each transition.
 ACTOR = {
     ReportTransition.SUBMIT: "lead",
-    ReportTransition.RETURN: "team",
-    ReportTransition.CHECK: "team",
-    ReportTransition.SHARE: "team",
+    ReportTransition.RETURN: "assessment-team",
+    ReportTransition.CHECK: "assessment-team",
+    ReportTransition.SHARE: "assessment-team",
     ReportTransition.ACCEPT: "product",
     ReportTransition.CHALLENGE: "product",
     ReportTransition.RESOLVE: "plus",
@@ -511,7 +511,7 @@ class Command(BaseCommand):
             self._load()
         self.stdout.write(self.style.SUCCESS("Demo content ready. Demo sign-ins:"))
         for username, first_name, last_name, group in PEOPLE:
-            self.stdout.write(f"  {username:<12} {first_name} {last_name}, {group or 'superuser'}")
+            self.stdout.write(f"  {username:<16} {first_name} {last_name}, {group or 'superuser'}")
         self.stdout.write(f"  Every demo person's password: {DEMO_PASSWORD}")
 
     def _load(self):
@@ -525,7 +525,7 @@ class Command(BaseCommand):
             }
             services = {demo.name: (self._service(demo), demo.setting) for demo in SERVICES}
             for service, _ in services.values():
-                for username, role in TEAM:
+                for username, role in DELIVERY_TEAM:
                     DeliveryTeamMember.objects.get_or_create(
                         service=service, user=self.people[username], defaults={"role": role}
                     )
@@ -652,7 +652,7 @@ class Command(BaseCommand):
             for action in ReportAction.objects.filter(rating__report=report).select_related("rating"):
                 action.status = ReportActionStatus.DONE
                 action.evidence = story.evidence[action.rating.number]
-                action._history_user = self.people["team"]
+                action._history_user = self.people["assessment-team"]
                 action.save()
         else:
             transitions.report_transition(
