@@ -155,6 +155,9 @@ def background(ignore_sigint: bool) -> Callable[[], None]:
     def preexec() -> None:
         # What a shell does to a job started with `&` when it has no job control.
         signal.signal(signal.SIGINT, signal.SIG_IGN if ignore_sigint else signal.SIG_DFL)
+        # A job in a terminal has SIGHUP at its default, whatever the suite itself was started under: run under
+        # `nohup`, it would inherit SIGHUP ignored, and the runner rightly leaves an ignored signal ignored.
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
     return preexec
 
