@@ -39,6 +39,8 @@ class TransitionSpec:
     emails: tuple[str, ...] = ()
     # Publishing follows acceptance at once, as part of it: nobody asks for it, so nothing offers or accepts it by name.
     made_by_people: bool = True
+    # "The report has been {done}." when the report is not published after it (a confidential assessment's).
+    done_unpublished: str = ""
 
     @property
     def label(self) -> str:
@@ -47,6 +49,9 @@ class TransitionSpec:
     @property
     def takes_comment(self) -> bool:
         return bool(self.comment_prompt)
+
+    def done_for(self, *, published: bool) -> str:
+        return self.done if published or not self.done_unpublished else self.done_unpublished
 
 
 TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
@@ -74,8 +79,14 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
             "shared with the delivery team",
             emails=(kinds.REPORT_SHARED,),
         ),
-        # Its emails are publishing's, which follows it.
-        TransitionSpec(ReportTransition.ACCEPT, "accept", "accepted and published"),
+        # Its emails are publishing's, which follows it; a confidential assessment's report is not published, and
+        # the person who accepted it is the one it would tell.
+        TransitionSpec(
+            ReportTransition.ACCEPT,
+            "accept",
+            "accepted and published",
+            done_unpublished="accepted. The assessment is confidential, so the report will not be published",
+        ),
         TransitionSpec(
             ReportTransition.CHALLENGE,
             "challenge",

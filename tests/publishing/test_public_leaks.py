@@ -1,7 +1,8 @@
 """Nothing unpublished leaks: a report in any status short of published appears in no list, search result,
 feed, sitemap, export or API answer, and its URL answers 404 to the public.
 
-("Accepted" is never at rest: accepting publishes at once, so every status a report can rest in is here.)"""
+("Accepted" is at rest only for a confidential assessment, whose report is never published: it has a test of its
+own; accepting any other report publishes it at once.)"""
 
 import json
 
@@ -74,6 +75,18 @@ def test_nor_to_a_second_request_once_cached(client, status):
         assert client.get(path).status_code == 200
     report, public_path = report_of(status)
     seen = everywhere(client, report, public_path)
+    assert not any(seen.values()), {place: shown for place, shown in seen.items() if shown}
+
+
+def test_a_confidential_assessments_accepted_report_leaks_nowhere(client):
+    # The whole path to publication; a confidential assessment's report stops at accepted.
+    cast = make_cast(
+        confidential=True, service=ServiceFactory(name=f"{SECRET} service", description=f"About {SECRET}.")
+    )
+    report = report_in(ReportStatus.PUBLISHED, cast)
+    assert report.status == ReportStatus.ACCEPTED
+    report_of(ReportStatus.PUBLISHED, secret="Published")  # so the lists and caches are not simply empty
+    seen = everywhere(client, report, report.url_path.removeprefix("/home"))
     assert not any(seen.values()), {place: shown for place, shown in seen.items() if shown}
 
 

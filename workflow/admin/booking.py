@@ -17,7 +17,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from cms.dates import AdminDateInput, DateField
 from workflow import permissions, roles
-from workflow.models import BookingRequest, BookingStatus, PanelRole
+from workflow.models import Assessment, BookingRequest, BookingStatus, PanelRole
 from workflow.services.booking import BookingRefused, booking_accept, booking_reject, open_amber_actions
 
 
@@ -28,6 +28,11 @@ def _assessors():
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")], widget=forms.RadioSelect)
     date = DateField(required=False, label="Assessment date", widget=AdminDateInput)
+    confidential = forms.BooleanField(
+        required=False,
+        label="Confidential assessment",
+        help_text=Assessment._meta.get_field("confidential").help_text,
+    )
     reason = forms.CharField(
         required=False,
         label="Reason for rejecting",
@@ -99,7 +104,11 @@ class DecideView(WagtailAdminTemplateMixin, FormView):
         try:
             if data["decision"] == "accept":
                 booking = booking_accept(
-                    booking=self.booking, user=self.request.user, date=data["date"], panel=form.panel()
+                    booking=self.booking,
+                    user=self.request.user,
+                    date=data["date"],
+                    panel=form.panel(),
+                    confidential=data["confidential"],
                 )
                 messages.success(
                     self.request, f"Accepted: {booking.assessment} is booked and its draft report is ready."

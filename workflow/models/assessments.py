@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .choices import DeliveryTeamRole, PanelRole, Phase
+from .choices import DeliveryTeamRole, PanelRole, Phase, ReportStatus
 
 
 class Department(models.Model):
@@ -69,6 +69,13 @@ class Assessment(models.Model):
         related_name="reassessments",
         help_text="The earlier assessment whose red points this one reassesses.",
     )
+    confidential = models.BooleanField(
+        default=False,
+        help_text=(
+            "Its report is checked, shared and answered as any other, but never published: accepting it ends "
+            "the process."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = AssessmentQuerySet.as_manager()
@@ -110,6 +117,7 @@ class Assessment(models.Model):
         return self.name_stage(self.phase, reassessment=self.is_reassessment)
 
     def clean(self):
+        self._clean_confidential()
         earlier = self.reassessment_of
         if earlier is None:
             return
@@ -119,6 +127,22 @@ class Assessment(models.Model):
             raise ValidationError({"reassessment_of": "A reassessment must follow an assessment of the same service."})
         if self.date and earlier.date and earlier.date >= self.date:
             raise ValidationError({"reassessment_of": "A reassessment must come after the assessment it follows up."})
+
+    def _clean_confidential(self):
+        # Accepting publishes a report that is not confidential, and ends a confidential one's process: after that,
+        # changing it would neither publish nor withdraw the report, only make the record untrue.
+        if self.pk is None:
+            return
+        before = Assessment.objects.filter(pk=self.pk).values_list("confidential", flat=True).first()
+        report = getattr(self, "report", None)
+        changed = before is not None and before != self.confidential
+        if changed and report is not None and report.status in ReportStatus.accepted_by_delivery_team():
+            raise ValidationError(
+                {
+                    "confidential": "The delivery team has accepted the report, so whether the assessment is "
+                    "confidential can no longer change."
+                }
+            )
 
     @property
     def lead_assessor(self):

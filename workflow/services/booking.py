@@ -116,14 +116,18 @@ def _open_for_decision(booking: BookingRequest, user) -> BookingRequest:
 
 
 @transaction.atomic
-def booking_accept(*, booking: BookingRequest, user, date: datetime.date, panel: list[tuple]) -> BookingRequest:
-    """Makes the assessment on `date` with the panel (a list of (user, PanelRole)) and its draft report."""
+def booking_accept(
+    *, booking: BookingRequest, user, date: datetime.date, panel: list[tuple], confidential: bool = False
+) -> BookingRequest:
+    """Makes the assessment on `date` with the panel (a list of (user, PanelRole)) and its draft report; a
+    confidential one's report is never published."""
     booking = _open_for_decision(booking, user)
     assessment = Assessment(
         service=booking.service,
         phase=booking.phase,
         date=date,
         reassessment_of=booking.reassesses if booking.kind == BookingKind.REASSESSMENT else None,
+        confidential=confidential,
     )
     try:
         assessment.full_clean()

@@ -28,7 +28,10 @@ def points_in_scope(assessment: Assessment) -> list[ServiceStandardPoint]:
     if earlier is None:
         return list(points)
     red_numbers = PointRating.objects.filter(
-        report__assessment=earlier, report__status=ReportStatus.PUBLISHED, rating=Rating.RED
+        report__assessment=earlier,
+        # Published, or accepted and kept confidential: either way its red points stand.
+        report__status__in=ReportStatus.accepted_by_delivery_team(),
+        rating=Rating.RED,
     ).values("number")
     return list(points.filter(number__in=red_numbers))
 

@@ -112,7 +112,10 @@ def _perform(
         raise TransitionRefused(reasons)
     _run(locked, transition, user, comment.strip())
     if transition.name == ReportTransition.ACCEPT:
-        _publish(locked, user)
+        _start_amber_actions_clock(locked, user)
+        # A confidential assessment's report ends here, accepted: no public door shows a report that is not published.
+        if not locked.assessment.confidential:
+            _publish(locked, user)
         locked.refresh_from_db()
     return locked
 
@@ -139,13 +142,17 @@ def _run(report: ReportPage, transition: TransitionSpec, user, comment: str) -> 
     transaction.on_commit(lambda: emails.queue_for_status_change(change.pk), robust=True)
 
 
-def _publish(report: ReportPage, user) -> None:
-    """Accepting publishes: amber actions get their due date, and the page goes live in the reports section."""
+def _start_amber_actions_clock(report: ReportPage, user) -> None:
+    """Accepting gives the amber actions their due date, whether the report is published or confidential."""
     due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
     amber_actions = list(ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER))
     for action in amber_actions:
         action.due_date = due
     bulk_update_with_history(amber_actions, ReportAction, ["due_date"], default_user=user)
+
+
+def _publish(report: ReportPage, user) -> None:
+    """Accepting publishes: the page goes live in the reports section."""
     _run(report, TRANSITIONS[ReportTransition.PUBLISH], user, "Published on acceptance.")
     # The transition's own permission allowed this; the delivery team has no Wagtail page permissions.
     report.save_revision(user=user).publish(user=user, skip_permission_checks=True)

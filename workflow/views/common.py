@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from workflow import permissions
-from workflow.models import ReportPage
+from workflow.models import ReportPage, ReportStatus
 from workflow.services.transitions import (
     TransitionRefused,
     allowed_transitions,
@@ -80,7 +80,7 @@ def perform_transition(request, report: ReportPage, name: ReportTransition, *, c
     (the posted `from_status`). On success adds a confirmation message and returns True; when refused, adds each
     reason as an error message and returns False. Permission failures propagate as 403."""
     try:
-        report_transition(
+        changed = report_transition(
             report=report,
             name=name,
             user=request.user,
@@ -91,7 +91,8 @@ def perform_transition(request, report: ReportPage, name: ReportTransition, *, c
         for reason in refused.reasons:
             messages.error(request, reason)
         return False
-    messages.success(request, f"The report for {report.title} has been {TRANSITIONS[name].done}.")
+    done = TRANSITIONS[name].done_for(published=changed.status == ReportStatus.PUBLISHED)
+    messages.success(request, f"The report for {report.title} has been {done}.")
     return True
 
 

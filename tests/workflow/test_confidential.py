@@ -1,0 +1,123 @@
+"""Confidential assessments: the service assessment team marks one so when booking or later; its report goes through
+checking, sharing and the delivery team's response, and ends accepted, never published."""
+
+import html
+
+import pytest
+
+from notify import kinds
+from notify.models import OutboxEmail
+from tests.cast import make_cast, report_in, signed_in
+from workflow.models import Assessment, BookingStatus, Phase, Rating, ReportAction, ReportPage, ReportStatus
+from workflow.services.booking import booking_request
+from workflow.services.reports import points_in_scope
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def edit_data(assessment: Assessment, **changes) -> dict:
+    data = {
+        "service": assessment.service_id,
+        "phase": assessment.phase,
+        "date": assessment.date.isoformat(),
+        "reassessment_of": assessment.reassessment_of_id or "",
+    }
+    if assessment.confidential:
+        data["confidential"] = "on"
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_the_assessment_team_books_a_confidential_assessment():
+    cast = make_cast()
+    booking = booking_request(service=cast.assessment.service, user=cast.product_manager, phase=Phase.PRIVATE_BETA)
+    client = signed_in(cast.assessment_team)
+    assert "Confidential assessment" in client.get(f"/admin/bookings/decide/{booking.pk}/").text
+
+    response = client.post(
+        f"/admin/bookings/decide/{booking.pk}/",
+        {"decision": "accept", "date": "2026-12-01", "panel_lead": cast.lead.pk, "confidential": "on"},
+    )
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.ACCEPTED
+    assert booking.assessment.confidential is True
+
+
+def test_the_assessment_team_marks_an_assessment_confidential_later():
+    cast = make_cast()
+    report_in(ReportStatus.SHARED, cast)
+    client = signed_in(cast.assessment_team)
+
+    response = client.post(
+        f"/admin/assessments/edit/{cast.assessment.pk}/", edit_data(cast.assessment, confidential="on")
+    )
+
+    assert response.status_code == 302
+    cast.assessment.refresh_from_db()
+    assert cast.assessment.confidential is True
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_once_accepted_whether_it_is_confidential_no_longer_changes(confidential):
+    cast = make_cast(confidential=confidential)
+    report = report_in(ReportStatus.PUBLISHED, cast)  # a confidential one stops at accepted
+    client = signed_in(cast.assessment_team)
+    data = edit_data(cast.assessment)
+    if confidential:
+        del data["confidential"]
+    else:
+        data["confidential"] = "on"
+
+    response = client.post(f"/admin/assessments/edit/{cast.assessment.pk}/", data)
+
+    assert response.status_code == 200
+    assert "whether the assessment is confidential can no longer change" in text(response)
+    cast.assessment.refresh_from_db()
+    assert cast.assessment.confidential is confidential
+    assert ReportPage.objects.get(pk=report.pk).status == report.status
+
+
+def test_the_delivery_team_accepts_a_confidential_report_which_is_not_published():
+    cast = make_cast(confidential=True)
+    report = report_in(ReportStatus.SHARED, cast)
+    client = signed_in(cast.product_manager)
+    page = text(client.get(f"/team/reports/{report.pk}/"))
+    assert "This assessment is confidential" in page
+    assert "Accepting publishes" not in page
+    confirm = text(client.get(f"/team/reports/{report.pk}/accept/?from_status=shared"))
+    assert "it is not published, because the assessment is confidential" in confirm
+    assert "Accept and publish" not in confirm
+    before = set(OutboxEmail.objects.values_list("pk", flat=True))
+
+    response = client.post(f"/team/reports/{report.pk}/accept/", {"from_status": "shared"}, follow=True)
+
+    assert "has been accepted. The assessment is confidential, so the report will not be published." in text(response)
+    report = ReportPage.objects.get(pk=report.pk)
+    assert report.status == ReportStatus.ACCEPTED
+    assert not report.live
+    assert report.accepted_at is not None
+    # The amber actions' clock starts as for any accepted report.
+    [amber] = ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER)
+    assert amber.due_date is not None
+    # No "published" email, with its public link, goes to anyone.
+    assert not OutboxEmail.objects.exclude(pk__in=before).filter(kind=kinds.REPORT_PUBLISHED).exists()
+    # Nothing is left for the delivery team to do.
+    later = text(client.get(f"/team/reports/{report.pk}/"))
+    assert f"/team/reports/{report.pk}/accept/" not in later and "View the published report" not in later
+
+
+def test_a_reassessment_after_a_confidential_report_covers_its_red_points():
+    cast = make_cast(confidential=True)
+    report = report_in(ReportStatus.PUBLISHED, cast, letters="ggrggagggggggg")
+    assert report.status == ReportStatus.ACCEPTED
+    follow_up = Assessment.objects.create(
+        service=cast.assessment.service, phase=cast.assessment.phase, date="2026-12-01", reassessment_of=cast.assessment
+    )
+
+    assert [point.number for point in points_in_scope(follow_up)] == [3]
