@@ -4,6 +4,7 @@ checking, sharing and the delivery team's response, and ends accepted, never pub
 import html
 
 import pytest
+from django_fsm import can_proceed
 
 from notify import kinds
 from notify.models import OutboxEmail
@@ -11,6 +12,8 @@ from tests.cast import make_cast, report_in, signed_in
 from workflow.models import Assessment, BookingStatus, Phase, Rating, ReportAction, ReportPage, ReportStatus
 from workflow.services.booking import booking_request
 from workflow.services.reports import points_in_scope
+from workflow.services.transitions import refusal_reasons
+from workflow.transitions import TRANSITIONS, ReportTransition
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +124,14 @@ def test_a_reassessment_after_a_confidential_report_covers_its_red_points():
     )
 
     assert [point.number for point in points_in_scope(follow_up)] == [3]
+
+
+def test_the_state_machine_itself_refuses_to_publish_a_confidential_report_and_says_why():
+    cast = make_cast(confidential=True)
+    report = report_in(ReportStatus.PUBLISHED, cast)
+    assert report.status == ReportStatus.ACCEPTED
+
+    assert not can_proceed(report.mark_published)
+    assert refusal_reasons(report, TRANSITIONS[ReportTransition.PUBLISH]) == [
+        "The assessment is confidential, so its report is never published."
+    ]

@@ -88,6 +88,13 @@ def has_points_to_rate(report: "ReportPage") -> str | None:
 
 # What a report must be before the service assessment team may check it: on first submission, and again
 # when a challenge is resolved, since the panel amends the report while it is challenged.
+@Condition
+def not_confidential(report: "ReportPage") -> str | None:
+    if report.assessment.confidential:
+        return "The assessment is confidential, so its report is never published."
+    return None
+
+
 COMPLETE_REPORT = [
     has_points_to_rate,
     every_point_rated,
@@ -289,7 +296,13 @@ class ReportPage(ConcurrentTransitionMixin, Page):
         self.submitted_at = timezone.now()
 
     # Publishing follows acceptance at once, in the same request, as the person who accepted.
-    @transition(field=status, source=ReportStatus.ACCEPTED, target=ReportStatus.PUBLISHED, permission=_responder)
+    @transition(
+        field=status,
+        source=ReportStatus.ACCEPTED,
+        target=ReportStatus.PUBLISHED,
+        permission=_responder,
+        conditions=[not_confidential],
+    )
     def mark_published(self):
         pass
 
