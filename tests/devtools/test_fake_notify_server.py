@@ -373,6 +373,9 @@ def test_command_line_serves_templates_until_interrupted(tmp_path: Path) -> None
         env=environment,
         stdout=subprocess.PIPE,
         text=True,
+        # Ctrl-C in a terminal, whatever the suite runs under: started in the background by a shell without job
+        # control (`cmd &` in a script, as CI runners may), the suite would pass SIGINT on ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         banner = process.stdout.readline() if process.stdout else ""
