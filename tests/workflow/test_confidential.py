@@ -1,6 +1,7 @@
 """Confidential assessments: the service assessment team marks one so when booking or later; its report goes through
 checking, sharing and the delivery team's response, and ends accepted, never published."""
 
+import datetime
 import html
 
 import pytest
@@ -9,7 +10,16 @@ from django_fsm import can_proceed
 from notify import kinds
 from notify.models import OutboxEmail
 from tests.cast import make_cast, report_in, signed_in
-from workflow.models import Assessment, BookingStatus, Phase, Rating, ReportAction, ReportPage, ReportStatus
+from workflow.models import (
+    Assessment,
+    BookingKind,
+    BookingStatus,
+    Phase,
+    Rating,
+    ReportAction,
+    ReportPage,
+    ReportStatus,
+)
 from workflow.services.booking import booking_request
 from workflow.services.reports import points_in_scope
 from workflow.services.transitions import refusal_reasons
@@ -135,3 +145,68 @@ def test_the_state_machine_itself_refuses_to_publish_a_confidential_report_and_s
     assert refusal_reasons(report, TRANSITIONS[ReportTransition.PUBLISH]) == [
         "The assessment is confidential, so its report is never published."
     ]
+
+
+def test_a_reassessment_of_a_confidential_assessment_is_booked_confidential_even_if_not_ticked():
+    # Its published report would show that the confidential assessment happened and which points it rated red.
+    cast = make_cast(confidential=True)
+    # No amber point: open amber actions would hold up any booking.
+    report_in(ReportStatus.PUBLISHED, cast, letters="ggrggggggggggg")
+    booking = booking_request(
+        service=cast.assessment.service,
+        user=cast.product_manager,
+        kind=BookingKind.REASSESSMENT,
+        phase=cast.assessment.phase,
+        reassesses=Assessment.objects.get(pk=cast.assessment.pk),
+    )
+
+    response = signed_in(cast.assessment_team).post(
+        f"/admin/bookings/decide/{booking.pk}/",
+        {"decision": "accept", "date": "2026-12-01", "panel_lead": cast.lead.pk},
+    )
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.assessment.reassessment_of == cast.assessment
+    assert booking.assessment.confidential is True
+
+
+def test_a_reassessment_of_a_confidential_assessment_cannot_be_made_public_in_the_admin():
+    cast = make_cast(confidential=True)
+    report_in(ReportStatus.PUBLISHED, cast, letters="ggrggagggggggg")
+    follow_up = Assessment.objects.create(
+        service=cast.assessment.service,
+        phase=cast.assessment.phase,
+        date=datetime.date(2026, 12, 1),
+        reassessment_of=cast.assessment,
+        confidential=True,
+    )
+    data = edit_data(follow_up)
+    del data["confidential"]
+
+    response = signed_in(cast.assessment_team).post(f"/admin/assessments/edit/{follow_up.pk}/", data)
+
+    assert response.status_code == 200
+    assert "A reassessment of a confidential assessment must be confidential too." in text(response)
+    follow_up.refresh_from_db()
+    assert follow_up.confidential is True
+
+
+@pytest.mark.parametrize("shown, now", [("yes", False), ("no", True)])
+def test_accepting_is_refused_when_confidentiality_changed_since_the_page_said_what_accepting_does(shown, now):
+    cast = make_cast(confidential=now)
+    report = report_in(ReportStatus.SHARED, cast)
+
+    response = signed_in(cast.product_manager).post(
+        f"/team/reports/{report.pk}/accept/", {"from_status": "shared", "confidential_shown": shown}, follow=True
+    )
+
+    assert "The service assessment team has changed the assessment since you opened the page" in text(response)
+    assert ReportPage.objects.get(pk=report.pk).status == ReportStatus.SHARED
+
+
+def test_the_accept_page_posts_what_it_said_about_publishing():
+    cast = make_cast(confidential=True)
+    report = report_in(ReportStatus.SHARED, cast)
+    page = signed_in(cast.product_manager).get(f"/team/reports/{report.pk}/accept/?from_status=shared").text
+    assert 'name="confidential_shown" value="yes"' in page

@@ -132,7 +132,7 @@ class AssessmentViewSet(WorkflowModelViewSet):
     icon = "clipboard-list"
     index_view_class = AssessmentIndexView
     form_fields = ["service", "phase", "date", "reassessment_of", "confidential"]
-    list_filter = ["phase", "service__department", "date"]
+    list_filter = ["phase", "confidential", "service__department", "date"]
     search_fields = ["service__name", "service__department__name"]
     ordering = ["-date", "-pk"]
 

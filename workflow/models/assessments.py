@@ -121,6 +121,11 @@ class Assessment(models.Model):
         earlier = self.reassessment_of
         if earlier is None:
             return
+        if earlier.confidential and not self.confidential:
+            # Its published report would name the stage ("Alpha reassessment") and the points that were red.
+            raise ValidationError(
+                {"confidential": "A reassessment of a confidential assessment must be confidential too."}
+            )
         if earlier.pk == self.pk:
             raise ValidationError({"reassessment_of": "An assessment cannot be a reassessment of itself."})
         if earlier.service_id != self.service_id:

@@ -86,8 +86,6 @@ def has_points_to_rate(report: "ReportPage") -> str | None:
     return None
 
 
-# What a report must be before the service assessment team may check it: on first submission, and again
-# when a challenge is resolved, since the panel amends the report while it is challenged.
 @Condition
 def not_confidential(report: "ReportPage") -> str | None:
     if report.assessment.confidential:
@@ -95,6 +93,8 @@ def not_confidential(report: "ReportPage") -> str | None:
     return None
 
 
+# What a report must be before the service assessment team may check it: on first submission, and again
+# when a challenge is resolved, since the panel amends the report while it is challenged.
 COMPLETE_REPORT = [
     has_points_to_rate,
     every_point_rated,

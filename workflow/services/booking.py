@@ -90,7 +90,7 @@ def booking_request(
         elif not red_points(reassesses):
             reasons.append("That assessment has no red points to reassess.")
         elif reassesses.report.status not in ReportStatus.accepted_by_delivery_team():
-            reasons.append("A reassessment can be booked once the report of the assessment is published.")
+            reasons.append("A reassessment can be booked once the report of the assessment is accepted.")
     else:
         reassesses = None
     if reasons:
@@ -129,6 +129,9 @@ def booking_accept(
         reassessment_of=booking.reassesses if booking.kind == BookingKind.REASSESSMENT else None,
         confidential=confidential,
     )
+    # A reassessment's published report would show what the confidential one found.
+    if assessment.reassessment_of is not None and assessment.reassessment_of.confidential:
+        assessment.confidential = True
     try:
         assessment.full_clean()
         assessment.save()

@@ -55,9 +55,9 @@ def report_create(*, assessment: Assessment) -> ReportPage:
         raise ValidationError("This assessment already has a report.")
     points = points_in_scope(assessment)
     if not points:
-        # Only red points are reassessed, and only once their report is published.
+        # Only red points are reassessed, and only once their report is accepted.
         raise ValidationError(
-            "A reassessment needs an earlier published report with at least one red point, and this one has none."
+            "A reassessment needs an earlier accepted report with at least one red point, and this one has none."
         )
     index = reports_index_page()
     service = assessment.service

@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransition
 from simple_history.utils import bulk_update_with_history
 
 from workflow import emails
-from workflow.models import Rating, ReportAction, ReportPage, ReportStatusChange
+from workflow.models import Assessment, Rating, ReportAction, ReportPage, ReportStatusChange
 from workflow.models.reports import Condition
 from workflow.transitions import TRANSITIONS, ReportTransition, TransitionSpec
 
@@ -112,6 +112,9 @@ def _perform(
         raise TransitionRefused(reasons)
     _run(locked, transition, user, comment.strip())
     if transition.name == ReportTransition.ACCEPT:
+        # Read whether it is confidential under the assessment's row lock, so that the team's change to it either
+        # comes first and counts, or waits (Assessment's own check then refuses it, the report being accepted).
+        locked.assessment = Assessment.objects.select_for_update().get(pk=locked.assessment_id)
         _start_amber_actions_clock(locked, user)
         # A confidential assessment's report ends here, accepted: no public door shows a report that is not published.
         if not locked.assessment.confidential:

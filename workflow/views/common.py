@@ -58,6 +58,25 @@ def status_changed_since_shown(request, report: ReportPage) -> bool:
     return reason is not None
 
 
+CONFIDENTIAL_SHOWN = "confidential_shown"
+
+
+def confidentiality_changed_since_shown(request, report: ReportPage) -> bool:
+    """On the POST of the accept page, which says whether accepting publishes the report: when the service assessment
+    team has since changed whether the assessment is confidential, the person agreed to the other, so say so and
+    return True. (The accept itself reads it under the assessment's row lock.)"""
+    shown = request.POST.get(CONFIDENTIAL_SHOWN)
+    if shown not in ("yes", "no") or (shown == "yes") == report.assessment.confidential:
+        return False
+    now = "confidential, so it will not be published" if report.assessment.confidential else "no longer confidential"
+    messages.error(
+        request,
+        f"The service assessment team has changed the assessment since you opened the page: it is now {now}. "
+        "Read the report again before you accept it.",
+    )
+    return True
+
+
 def may_make_now(user, report: ReportPage, name: ReportTransition) -> bool:
     """Whether the page offers this transition: the person may make it and the report's status allows it."""
     return any(transition.name == name for transition in allowed_transitions(report, user))
