@@ -121,8 +121,7 @@ class Assessment(models.Model):
         earlier = self.reassessment_of
         if earlier is None:
             return
-        if earlier.confidential and not self.confidential:
-            # Its published report would name the stage ("Alpha reassessment") and the points that were red.
+        if self.must_be_confidential and not self.confidential:
             raise ValidationError(
                 {"confidential": "A reassessment of a confidential assessment must be confidential too."}
             )
@@ -132,6 +131,12 @@ class Assessment(models.Model):
             raise ValidationError({"reassessment_of": "A reassessment must follow an assessment of the same service."})
         if self.date and earlier.date and earlier.date >= self.date:
             raise ValidationError({"reassessment_of": "A reassessment must come after the assessment it follows up."})
+
+    @property
+    def must_be_confidential(self) -> bool:
+        """A reassessment of a confidential assessment: its published report would name the stage ("Alpha
+        reassessment") and the points the confidential one rated red."""
+        return self.reassessment_of is not None and self.reassessment_of.confidential
 
     def _clean_confidential(self):
         # Accepting publishes a report that is not confidential, and ends a confidential one's process: after that,

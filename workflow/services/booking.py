@@ -127,11 +127,8 @@ def booking_accept(
         phase=booking.phase,
         date=date,
         reassessment_of=booking.reassesses if booking.kind == BookingKind.REASSESSMENT else None,
-        confidential=confidential,
     )
-    # A reassessment's published report would show what the confidential one found.
-    if assessment.reassessment_of is not None and assessment.reassessment_of.confidential:
-        assessment.confidential = True
+    assessment.confidential = confidential or assessment.must_be_confidential
     try:
         assessment.full_clean()
         assessment.save()

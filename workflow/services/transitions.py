@@ -64,6 +64,18 @@ ALREADY_CHANGED_BY_YOU = (
 )
 
 
+def confidentiality_changed_reason(assessment, expected_confidential: bool | None) -> str | None:
+    """Why accepting on a page that said whether accepting publishes cannot go ahead, now that the service
+    assessment team has changed whether the assessment is confidential: the person agreed to the other outcome."""
+    if expected_confidential is None or assessment.confidential == expected_confidential:
+        return None
+    now = "confidential, so it will not be published" if assessment.confidential else "no longer confidential"
+    return (
+        f"The service assessment team has changed the assessment since you opened the page: it is now {now}. "
+        "Read the report again before you accept it."
+    )
+
+
 def status_changed_reason(report: ReportPage, expected_status: str | None, user) -> str | None:
     """Why a transition made on a page that showed `expected_status` cannot go ahead, now that the report's status
     is no longer that one; None when it is (or no status was given)."""
@@ -95,7 +107,13 @@ def refusal_reasons(report: ReportPage, transition: TransitionSpec, comment: str
 
 @transaction.atomic
 def _perform(
-    *, report: ReportPage, transition: TransitionSpec, user, comment: str = "", expected_status: str | None = None
+    *,
+    report: ReportPage,
+    transition: TransitionSpec,
+    user,
+    comment: str = "",
+    expected_status: str | None = None,
+    expected_confidential: bool | None = None,
 ) -> ReportPage:
     # Lock the row: of two people pressing accept and challenge at once, the second waits, then sees the
     # new status and is refused. (SQLite has no row locks; the status check on save catches it there.)
@@ -107,17 +125,20 @@ def _perform(
     # has just checked).
     if changed := status_changed_reason(locked, expected_status, user):
         raise TransitionRefused([changed])
+    if transition.name == ReportTransition.ACCEPT:
+        # Under the assessment's row lock, so that the team's change to whether it is confidential either comes first
+        # and counts here, or waits and is then refused by Assessment's own check (the report being accepted).
+        locked.assessment = Assessment.objects.select_for_update().get(pk=locked.assessment_id)
+        if changed := confidentiality_changed_reason(locked.assessment, expected_confidential):
+            raise TransitionRefused([changed])
     reasons = refusal_reasons(locked, transition, comment)
     if reasons:
         raise TransitionRefused(reasons)
     _run(locked, transition, user, comment.strip())
     if transition.name == ReportTransition.ACCEPT:
-        # Read whether it is confidential under the assessment's row lock, so that the team's change to it either
-        # comes first and counts, or waits (Assessment's own check then refuses it, the report being accepted).
-        locked.assessment = Assessment.objects.select_for_update().get(pk=locked.assessment_id)
         _start_amber_actions_clock(locked, user)
-        # A confidential assessment's report ends here, accepted: no public door shows a report that is not published.
-        if not locked.assessment.confidential:
+        # Publishing's own conditions say whether it follows (a confidential assessment's report ends here, accepted).
+        if not refusal_reasons(locked, TRANSITIONS[ReportTransition.PUBLISH]):
             _publish(locked, user)
         locked.refresh_from_db()
     return locked
@@ -162,11 +183,24 @@ def _publish(report: ReportPage, user) -> None:
 
 
 def report_transition(
-    *, report: ReportPage, name: ReportTransition | str, user, comment: str = "", expected_status: str | None = None
+    *,
+    report: ReportPage,
+    name: ReportTransition | str,
+    user,
+    comment: str = "",
+    expected_status: str | None = None,
+    expected_confidential: bool | None = None,
 ) -> ReportPage:
     """Makes the transition `name`. A name from a request (the admin's buttons post it in the address) may be any
     text: one that is not a transition people make is refused like any other."""
     transition = TRANSITIONS.get(name)
     if transition is None or not transition.made_by_people:
         raise TransitionRefused([f"There is no such change as {str(name)!r}."])
-    return _perform(report=report, transition=transition, user=user, comment=comment, expected_status=expected_status)
+    return _perform(
+        report=report,
+        transition=transition,
+        user=user,
+        comment=comment,
+        expected_status=expected_status,
+        expected_confidential=expected_confidential,
+    )

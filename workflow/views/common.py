@@ -58,23 +58,8 @@ def status_changed_since_shown(request, report: ReportPage) -> bool:
     return reason is not None
 
 
+# The accept page says whether accepting publishes the report, and posts what it said ("yes" or "no").
 CONFIDENTIAL_SHOWN = "confidential_shown"
-
-
-def confidentiality_changed_since_shown(request, report: ReportPage) -> bool:
-    """On the POST of the accept page, which says whether accepting publishes the report: when the service assessment
-    team has since changed whether the assessment is confidential, the person agreed to the other, so say so and
-    return True. (The accept itself reads it under the assessment's row lock.)"""
-    shown = request.POST.get(CONFIDENTIAL_SHOWN)
-    if shown not in ("yes", "no") or (shown == "yes") == report.assessment.confidential:
-        return False
-    now = "confidential, so it will not be published" if report.assessment.confidential else "no longer confidential"
-    messages.error(
-        request,
-        f"The service assessment team has changed the assessment since you opened the page: it is now {now}. "
-        "Read the report again before you accept it.",
-    )
-    return True
 
 
 def may_make_now(user, report: ReportPage, name: ReportTransition) -> bool:
@@ -105,6 +90,7 @@ def perform_transition(request, report: ReportPage, name: ReportTransition, *, c
             user=request.user,
             comment=comment,
             expected_status=request.POST.get(FROM_STATUS) or None,
+            expected_confidential={"yes": True, "no": False}.get(request.POST.get(CONFIDENTIAL_SHOWN, "")),
         )
     except TransitionRefused as refused:
         for reason in refused.reasons:

@@ -13,13 +13,7 @@ from workflow.forms.responses import ChallengeForm
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
-from .common import (
-    confidentiality_changed_since_shown,
-    get_report_for,
-    perform_transition,
-    refused_now,
-    shown_status,
-)
+from .common import get_report_for, perform_transition, refused_now, shown_status
 
 
 @login_required
@@ -61,8 +55,7 @@ def report_detail(request, report_id: str):
 def accept(request, report_id: str):
     report = get_report_for(request.user, report_id, may=permissions.is_responder)
     if request.method == "POST":
-        if not confidentiality_changed_since_shown(request, report):
-            perform_transition(request, report, ReportTransition.ACCEPT)
+        perform_transition(request, report, ReportTransition.ACCEPT)
         return redirect("delivery:report", report_id=report.pk)
     if refused_now(request, report, ReportTransition.ACCEPT):
         return redirect("delivery:report", report_id=report.pk)
