@@ -39,7 +39,7 @@ ITEMS = [
     ("Open challenges", REPORTS, "challenged"),
     (f"Amber actions due in the next {deadlines.AMBER_ACTIONS_REMINDER_DAYS_BEFORE} days", ACTIONS, "soon"),
     ("Amber actions overdue", ACTIONS, "overdue"),
-    ("Emails that failed", EMAILS, "failed"),
+    ("Emails that failed", EMAILS, filters.FAILED_FILTER[1]),
 ]
 
 
