@@ -2,40 +2,54 @@ from django.http import Http404
 from wagtail.admin.views.generic.chooser import CreateView as ChooserCreateView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import ServiceStandardPoint
+from .models import AssessmentType, ServiceStandard
 
 
 class ChooserCreateViewWithoutForm(ChooserCreateView):
     """Wagtail routes the chooser's "create" step even when it offers no creation form, and a POST to it then
-    fails on the missing form. Points are added in the snippet's own editor, so the step does not exist here."""
+    fails on the missing form. Standards and types are written in their own editors, so the step does not exist."""
 
     def get(self, request):
         if self.get_creation_form_class() is None:
-            raise Http404("Service Standard points are added from the Service Standard list, not a chooser.")
+            raise Http404("Add it from its list in the admin, not from a chooser.")
         return super().get(request)
 
     def post(self, request):
         if self.get_creation_form_class() is None:
-            raise Http404("Service Standard points are added from the Service Standard list, not a chooser.")
+            raise Http404("Add it from its list in the admin, not from a chooser.")
         return super().post(request)
 
 
-class ServiceStandardPointChooserViewSet(SnippetChooserViewSet):
+class ChooserViewSetWithoutCreate(SnippetChooserViewSet):
     create_view_class = ChooserCreateViewWithoutForm
 
 
-class ServiceStandardPointViewSet(SnippetViewSet):
-    model = ServiceStandardPoint
+class ServiceStandardViewSet(SnippetViewSet):
+    model = ServiceStandard
     icon = "list-ol"
-    menu_label = "Service Standard"
+    menu_label = "Standards"
+    list_display = ["name", "version", "effective_from", "status"]
+    list_filter = ["name", "status"]
+    search_fields = ["name", "version"]
+    chooser_viewset_class = ChooserViewSetWithoutCreate
+
+
+class AssessmentTypeViewSet(SnippetViewSet):
+    model = AssessmentType
+    icon = "tasks"
+    menu_label = "Assessment types"
+    list_display = ["name", "stage_suffix", "standard", "scope", "published"]
+    ordering = ["sort_order", "name"]
+    chooser_viewset_class = ChooserViewSetWithoutCreate
+
+
+class StandardsGroup(SnippetViewSetGroup):
+    items = (ServiceStandardViewSet, AssessmentTypeViewSet)
+    menu_icon = "list-ol"
+    menu_label = "Standards and types"
     menu_order = 300
-    add_to_admin_menu = True
-    list_display = ["number", "title", "service_manual_url"]
-    search_fields = ["title", "assessor_guidance"]
-    ordering = ["number"]
-    chooser_viewset_class = ServiceStandardPointChooserViewSet
 
 
-register_snippet(ServiceStandardPointViewSet)
+register_snippet(StandardsGroup)

@@ -45,11 +45,18 @@ class ServiceSerializer(serializers.Serializer):
     department = serializers.CharField(source="service.department.name")
 
 
+class StandardSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    version = serializers.CharField()
+
+
 class AssessmentSerializer(serializers.Serializer):
     phase = serializers.CharField()
     stage = serializers.CharField(source="stage_label")
+    type = serializers.CharField(source="type.name")
     reassessment = serializers.BooleanField(source="is_reassessment")
     date = serializers.DateField()
+    standard = StandardSerializer()
 
 
 REPORT_API_FIELDS = [
@@ -166,7 +173,9 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if queryset.model is ReportPage:
-            queryset = queryset.select_related("assessment__service__department").prefetch_related("ratings__actions")
+            queryset = queryset.select_related(
+                "assessment__service__department", "assessment__type", "assessment__standard"
+            ).prefetch_related("ratings__actions")
         return queryset
 
     def initial(self, request, *args, **kwargs):

@@ -1,5 +1,6 @@
 """Open data: every published report's structured fields and per-point ratings, with the service's stable
-id, as CSV (one row per report) and JSON (a list, with nested points and actions). Both stream, reading the
+id and the standard it was assessed against, as CSV (one row per report) and JSON (a list, with nested points and
+actions). Both stream, reading the
 reports in chunks, so ten thousand reports need no more memory than a few hundred."""
 
 import csv
@@ -13,21 +14,27 @@ from cms.spreadsheets import spreadsheet_cell
 
 from . import selectors
 
-POINTS = range(1, 15)
-CSV_COLUMNS = [
+COLUMNS_BEFORE_POINTS = [
     "service_public_id",
     "service_name",
     "department",
     "phase",
     "stage",
+    "assessment_type",
     "reassessment",
+    "standard",
+    "standard_version",
     "assessment_date",
     "published_date",
     "overall_rating",
-    *(f"point_{n}" for n in POINTS),
-    "url",
 ]
 CHUNK = 500
+
+
+def csv_columns(points: int) -> list[str]:
+    """A column per point, as many as the standard with the most points: each row fills those of its own
+    standard (point_1 of an NHS report is the NHS standard's point 1; its `standard` column says so)."""
+    return [*COLUMNS_BEFORE_POINTS, *(f"point_{n}" for n in range(1, points + 1)), "url"]
 
 
 def _reports():
@@ -42,7 +49,10 @@ def _common(report, request) -> dict:
         "department": assessment.service.department.name,
         "phase": assessment.phase,
         "stage": assessment.stage_label,
+        "assessment_type": assessment.type.name,
         "reassessment": assessment.is_reassessment,
+        "standard": assessment.standard.name,
+        "standard_version": assessment.standard.version,
         "assessment_date": assessment.date.isoformat(),
         "published_date": report.first_published_at.date().isoformat() if report.first_published_at else "",
         "overall_rating": report.overall_rating,
@@ -58,13 +68,15 @@ class _Echo:
 def export_csv(request):
     def rows():
         writer = csv.writer(_Echo())
-        yield writer.writerow(CSV_COLUMNS)
+        points = selectors.most_points(selectors.published_reports())
+        columns = csv_columns(points)
+        yield writer.writerow(columns)
         for report in _reports():
             row = _common(report, request)
             row["reassessment"] = "yes" if row["reassessment"] else "no"
             ratings = {rating.number: rating.rating for rating in report.ratings.all()}
-            row.update({f"point_{n}": ratings.get(n, "") for n in POINTS})
-            yield writer.writerow([spreadsheet_cell(row[column]) for column in CSV_COLUMNS])
+            row.update({f"point_{n}": ratings.get(n, "") for n in range(1, points + 1)})
+            yield writer.writerow([spreadsheet_cell(row[column]) for column in columns])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="service-assessment-reports.csv"'

@@ -22,7 +22,7 @@ def xml_text(value) -> str:
 class PublishedReportsFeed(Feed):
     feed_type = Atom1Feed
     title = "Service assessment reports"
-    subtitle = "Reports of GOV.UK Service Standard assessments, newest published first."
+    subtitle = "Reports of service assessments, newest published first."
     items_count = 50
 
     # Absolute, so that Django's Feed does not put the request's host in front: the feed is cached and read
@@ -43,7 +43,8 @@ class PublishedReportsFeed(Feed):
         result = item.get_overall_rating_display() or "Not rated"
         return xml_text(
             f"The report for the {item.title} {item.assessment.stage_name.lower()} on "
-            f"{item.assessment.date:%-d %B %Y}. Result: {result}. From {item.assessment.service.department}."
+            f"{item.assessment.date:%-d %B %Y}, against the {item.assessment.standard.name}. Result: {result}. "
+            f"From {item.assessment.service.department}."
         )
 
     def item_link(self, item):
@@ -64,4 +65,8 @@ class PublishedReportsFeed(Feed):
         return xml_text(item.assessment.service.department)
 
     def item_categories(self, item):
-        return [xml_text(item.assessment.stage_label), xml_text(item.get_overall_rating_display())]
+        return [
+            xml_text(item.assessment.stage_label),
+            xml_text(item.get_overall_rating_display()),
+            xml_text(item.assessment.standard.name),
+        ]

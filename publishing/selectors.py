@@ -5,12 +5,11 @@ Each selector runs a fixed number of queries, whatever the number of reports."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
+from cms.models import AssessmentType, ServiceStandardPoint
 from workflow.models import Assessment, Department, PointRating, ReportAction, ReportPage, ReportStatus
 from workflow.models.choices import Phase, Rating
-
-REASSESSMENT_SUFFIX = "_reassessment"
 
 
 def published_reports() -> QuerySet[ReportPage]:
@@ -19,7 +18,7 @@ def published_reports() -> QuerySet[ReportPage]:
         ReportPage.objects.live()
         .public()
         .filter(status=ReportStatus.PUBLISHED)
-        .select_related("assessment__service__department", "assessment__reassessment_of")
+        .select_related("assessment__service__department", "assessment__type", "assessment__standard")
         .order_by("-assessment__date", "-pk")
     )
 
@@ -36,6 +35,12 @@ def with_points(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
     )
 
 
+def most_points(reports: QuerySet[ReportPage]) -> int:
+    """The most points any of these reports' standards has: the open data's point columns."""
+    numbers = ServiceStandardPoint.objects.filter(standard__in=reports.order_by().values("assessment__standard_id"))
+    return numbers.aggregate(most=Max("number"))["most"] or 0
+
+
 def department_choices() -> list[tuple[str, str]]:
     """(slug, name) of each department with a published report, by name: the reports list filters by no other."""
     return list(
@@ -45,13 +50,21 @@ def department_choices() -> list[tuple[str, str]]:
     )
 
 
+def _stages() -> dict[str, tuple[str, str, int]]:
+    """Each phase with each assessment type whose reports are published, by the stage's value in the list's
+    address ("alpha", "alpha_reassessment", "beta_amber-evidence-review"): (label, phase, type id). A type that
+    adds nothing to the stage's name (a service assessment) is the phase alone."""
+    stages = {}
+    types = AssessmentType.objects.filter(published=True).order_by("sort_order", "pk")
+    for phase, _ in Phase.choices:
+        for kind in types:
+            value = f"{phase}_{kind.slug}" if kind.stage_suffix else phase
+            stages.setdefault(value, (Assessment.label_stage(phase, kind.stage_suffix), phase, []))[2].append(kind.pk)
+    return stages
+
+
 def stage_choices() -> list[tuple[str, str]]:
-    """Each phase, and each phase's reassessment: "alpha", "alpha_reassessment"."""
-    choices = []
-    for value, label in Phase.choices:
-        choices.append((value, label))
-        choices.append((value + REASSESSMENT_SUFFIX, f"{label} reassessment"))
-    return choices
+    return [(value, label) for value, (label, _, _) in _stages().items()]
 
 
 @dataclass(frozen=True)
@@ -68,11 +81,12 @@ def filter_reports(reports: QuerySet[ReportPage], filters: ReportFilters) -> Que
     if filters.results:
         reports = reports.filter(overall_rating__in=[r for r in filters.results if r in Rating.values])
     if filters.stages:
-        stage_q = Q()
+        stages = _stages()
+        stage_q = Q(pk__in=[])
         for stage in filters.stages:
-            reassessment = stage.endswith(REASSESSMENT_SUFFIX)
-            phase = stage.removesuffix(REASSESSMENT_SUFFIX)
-            stage_q |= Q(assessment__phase=phase, assessment__reassessment_of__isnull=not reassessment)
+            if stage in stages:
+                _, phase, type_ids = stages[stage]
+                stage_q |= Q(assessment__phase=phase, assessment__type_id__in=type_ids)
         reports = reports.filter(stage_q)
     if filters.departments:
         reports = reports.filter(assessment__service__department__slug__in=filters.departments)
@@ -95,7 +109,7 @@ def search_reports(reports: QuerySet[ReportPage], query: str):
         ReportPage.objects.live()
         .public()
         .filter(id__in=reports.values("id"))
-        .select_related("assessment__service__department", "assessment__reassessment_of")
+        .select_related("assessment__service__department", "assessment__type", "assessment__standard")
         .search(query, operator="and")
     )
 
@@ -129,19 +143,19 @@ def previous_reports(report: ReportPage, request=None) -> list[PreviousReport]:
         .exclude(pk=report.pk)
         .order_by("-assessment__date", "-pk")
         .values_list(
-            "slug", "assessment__phase", "assessment__reassessment_of_id", "assessment__date", "overall_rating"
+            "slug", "assessment__phase", "assessment__type__stage_suffix", "assessment__date", "overall_rating"
         )
     )
     base = reports_index_url(report, request)
     return [
         PreviousReport(
             url=f"{base}{slug}/",
-            stage_label=Assessment.label_stage(phase, reassessment=bool(reassessment_of)),
-            stage_name=Assessment.name_stage(phase, reassessment=bool(reassessment_of)),
+            stage_label=Assessment.label_stage(phase, stage_suffix),
+            stage_name=Assessment.name_stage(phase, stage_suffix),
             date=date,
             overall_rating=rating,
         )
-        for slug, phase, reassessment_of, date, rating in rows
+        for slug, phase, stage_suffix, date, rating in rows
     ]
 
 

@@ -72,13 +72,25 @@ def _rag(field: str) -> dict:
 
 
 def point_rows(start: datetime.date, end: datetime.date) -> list[Row]:
-    ratings = (
+    """Ratings by point of each standard the reports were written against: point 15 of the NHS standard is no
+    point of GOV.UK's, and point 1 of one is not point 1 of the other."""
+    standard = "report__assessment__standard__name"
+    ratings = list(
         PointRating.objects.filter(report__in=_reports(start, end))
-        .values("number")
+        .values(standard, "number")
         .annotate(title=Min("title"), **_rag("rating"))
-        .order_by("number")
+        .order_by(standard, "number")
     )
-    return [Row(f"{r['number']}. {r['title']}", r[Rating.RED], r[Rating.AMBER], r[Rating.GREEN]) for r in ratings]
+    several = len({r[standard] for r in ratings}) > 1
+    return [
+        Row(
+            f"{r[standard] + ': ' if several else ''}{r['number']}. {r['title']}",
+            r[Rating.RED],
+            r[Rating.AMBER],
+            r[Rating.GREEN],
+        )
+        for r in ratings
+    ]
 
 
 def phase_rows(start: datetime.date, end: datetime.date) -> list[Row]:

@@ -24,9 +24,13 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "wagtailadmin.access_admin",
         *(f"workflow.{action}_{model}" for model in WORKFLOW_MODELS for action in ("add", "change", "delete", "view")),
         "workflow.view_reportpage",
-        "cms.add_servicestandardpoint",
-        "cms.change_servicestandardpoint",
-        "cms.view_servicestandardpoint",
+        # Standards (with their points, edited inline) and assessment types; never deleted, since assessments and
+        # reports name them.
+        *(
+            f"cms.{action}_{model}"
+            for model in ("servicestandard", "assessmenttype")
+            for action in ("add", "change", "view")
+        ),
         # The team invites people and gives them the roles of the process, through the limited forms of
         # workflow.admin.people. Not Django's auth.add_user / auth.change_user: those reach superuser status,
         # passwords and every group, in Wagtail's user admin and its bulk actions.
@@ -47,7 +51,8 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *(f"workflow.view_{model}" for model in WORKFLOW_MODELS),
         "workflow.view_reportpage",
         "workflow.view_bookingrequest",
-        "cms.view_servicestandardpoint",
+        "cms.view_servicestandard",
+        "cms.view_assessmenttype",
     ],
     ASSESSORS: ["workflow.assess"],
     DELIVERY_TEAM_MEMBERS: ["workflow.respond_for_service"],

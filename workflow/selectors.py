@@ -103,7 +103,7 @@ def _today(today: datetime.date | None) -> datetime.date:
 
 
 def _reports() -> QuerySet[ReportPage]:
-    return ReportPage.objects.select_related("assessment__service__department", "assessment__reassessment_of")
+    return ReportPage.objects.select_related("assessment__service__department", "assessment__type")
 
 
 def _with_challenges(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
@@ -172,7 +172,7 @@ def open_actions_for_delivery_team(user, *, today: datetime.date | None = None) 
             rating__report__status__in=ReportStatus.accepted_by_delivery_team(),
             rating__report__assessment__service__team_members__user=user,
         )
-        .select_related("rating__report__assessment__service")
+        .select_related("rating__report__assessment__service", "rating__report__assessment__type")
         .order_by("rating__report__assessment__service__name", "rating__number", "created_at", "pk")
     )
     rows = [ActionRow(action=action, due=_action_due(action), today=today) for action in actions]
@@ -203,7 +203,7 @@ def late_assessments(today: datetime.date | None = None) -> QuerySet[Assessment]
     return (
         Assessment.objects.filter(date__lt=deadlines.share_missed_for_assessments_before(today))
         .filter(Q(report__isnull=True) | Q(report__status__in=ReportStatus.not_yet_shared()))
-        .select_related("service__department", "reassessment_of", "report")
+        .select_related("service__department", "type", "report")
         .prefetch_related(
             Prefetch(
                 "panel_members",
@@ -240,7 +240,7 @@ def open_amber_actions() -> QuerySet[ReportAction]:
         rating__rating=Rating.AMBER,
         rating__report__status__in=ReportStatus.accepted_by_delivery_team(),
         due_date__isnull=False,
-    ).select_related("rating__report__assessment__service")
+    ).select_related("rating__report__assessment__service", "rating__report__assessment__type")
 
 
 def amber_actions_due_soon(today: datetime.date | None = None) -> QuerySet[ReportAction]:

@@ -30,7 +30,7 @@ def reports():
             service=first.assessment.service,
             phase=Phase.ALPHA,
             date=datetime.date(2026, 5, 5),
-            reassessment_of=first.assessment,
+            follows=first.assessment,
         ),
         "g",
     )

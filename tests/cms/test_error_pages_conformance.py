@@ -66,7 +66,7 @@ def _sign_in_link(cast):
 
 
 def _booking(cast):
-    return signed_in(cast.product_manager), "/bookings/new/", {}, "Select an assessment or a reassessment"
+    return signed_in(cast.product_manager), "/bookings/new/", {}, "Select the kind of assessment"
 
 
 def _challenge(cast):

@@ -587,52 +587,45 @@ MATRIX: dict[str, Row | list[Row]] = {
         post=admin("302 /admin/outbox/inspect/* !", NO, "302 /admin/outbox/inspect/* !"),
     ),
 
-    # The Service Standard points: the team adds and edits (never deletes), the Plus team reads.
-    "admin/snippets/cms/servicestandardpoint/": Row(
-        "/admin/snippets/cms/servicestandardpoint/", get=admin(200, 200, 200),
+    # Standards (with their points) and assessment types: the team adds and edits (never deletes: assessments and
+    # reports name them), the Plus team reads. A superuser's delete is refused while anything uses them.
+    "admin/snippets/cms/servicestandard/": Row("/admin/snippets/cms/servicestandard/", get=admin(200, 200, 200)),
+    "admin/snippets/cms/servicestandard/results/": Row("/admin/snippets/cms/servicestandard/results/", get=admin(200, 200, 200)),
+    "admin/snippets/cms/servicestandard/add/": Row("/admin/snippets/cms/servicestandard/add/", get=admin(200, NO, 200), post=admin(200, NO, 200), data={}),
+    "admin/snippets/cms/servicestandard/edit/<int:pk>/": Row(
+        "/admin/snippets/cms/servicestandard/edit/{standard}/", get=admin(200, NO, 200), post=admin(200, NO, 200), data={},
     ),
-    "admin/snippets/cms/servicestandardpoint/results/": Row(
-        "/admin/snippets/cms/servicestandardpoint/results/", get=admin(200, 200, 200),
+    "admin/snippets/cms/servicestandard/delete/<int:pk>/": Row(
+        "/admin/snippets/cms/servicestandard/delete/{standard}/", get=admin(NO, NO, 200), post=admin(NO, NO, NO),
     ),
-    "admin/snippets/cms/servicestandardpoint/add/": Row(
-        "/admin/snippets/cms/servicestandardpoint/add/", get=admin(200, NO, 200), post=admin(200, NO, 200), data={},
+    "admin/snippets/cms/servicestandard/usage/<int:pk>/": Row("/admin/snippets/cms/servicestandard/usage/{standard}/", get=admin(200, NO, 200)),
+    "admin/snippets/cms/servicestandard/history/<int:pk>/": Row("/admin/snippets/cms/servicestandard/history/{standard}/", get=admin(200, NO, 200)),
+    "admin/snippets/cms/servicestandard/history-results/<int:pk>/": Row("/admin/snippets/cms/servicestandard/history-results/{standard}/", get=admin(200, NO, 200)),
+    "admin/snippets/cms/servicestandard/copy/<int:pk>/": Row("/admin/snippets/cms/servicestandard/copy/{standard}/", get=admin(200, NO, 200)),
+    "admin/snippets/choose/cms/servicestandard/": Row("/admin/snippets/choose/cms/servicestandard/", get=admin(200, 200, 200)),
+    "admin/snippets/choose/cms/servicestandard/results/": Row("/admin/snippets/choose/cms/servicestandard/results/", get=admin(200, 200, 200)),
+    "admin/snippets/choose/cms/servicestandard/chosen/<str:pk>/": Row("/admin/snippets/choose/cms/servicestandard/chosen/{standard}/", get=admin(200, 200, 200)),
+    "admin/snippets/choose/cms/servicestandard/chosen-multiple/": Row("/admin/snippets/choose/cms/servicestandard/chosen-multiple/?id={standard}", get=admin(200, 200, 200)),
+    "admin/snippets/choose/cms/servicestandard/create/": Row("/admin/snippets/choose/cms/servicestandard/create/", get=admin(404, NO, 404), post=admin(404, NO, 404), data={}),
+    "admin/snippets/cms/assessmenttype/": Row("/admin/snippets/cms/assessmenttype/", get=admin(200, 200, 200)),
+    "admin/snippets/cms/assessmenttype/results/": Row("/admin/snippets/cms/assessmenttype/results/", get=admin(200, 200, 200)),
+    "admin/snippets/cms/assessmenttype/add/": Row("/admin/snippets/cms/assessmenttype/add/", get=admin(200, NO, 200), post=admin(200, NO, 200), data={}),
+    "admin/snippets/cms/assessmenttype/edit/<int:pk>/": Row(
+        "/admin/snippets/cms/assessmenttype/edit/{assessment_type}/", get=admin(200, NO, 200), post=admin(200, NO, 200), data={},
     ),
-    "admin/snippets/cms/servicestandardpoint/edit/<int:pk>/": Row(
-        "/admin/snippets/cms/servicestandardpoint/edit/{point}/", get=admin(200, NO, 200),
-        post=admin(200, NO, 200), data={},
+    "admin/snippets/cms/assessmenttype/delete/<int:pk>/": Row(
+        "/admin/snippets/cms/assessmenttype/delete/{assessment_type}/", get=admin(NO, NO, 200),
+        post=admin(NO, NO, "302 /admin/snippets/cms/assessmenttype/ !"),
     ),
-    "admin/snippets/cms/servicestandardpoint/delete/<int:pk>/": Row(
-        "/admin/snippets/cms/servicestandardpoint/delete/{point}/", get=admin(NO, NO, 200),
-        post=admin(NO, NO, "302 /admin/snippets/cms/servicestandardpoint/ !"),
-    ),
-    "admin/snippets/cms/servicestandardpoint/usage/<int:pk>/": Row(
-        "/admin/snippets/cms/servicestandardpoint/usage/{point}/", get=admin(200, NO, 200),
-    ),
-    "admin/snippets/cms/servicestandardpoint/history/<int:pk>/": Row(
-        "/admin/snippets/cms/servicestandardpoint/history/{point}/", get=admin(200, NO, 200),
-    ),
-    "admin/snippets/cms/servicestandardpoint/history-results/<int:pk>/": Row(
-        "/admin/snippets/cms/servicestandardpoint/history-results/{point}/", get=admin(200, NO, 200),
-    ),
-    "admin/snippets/cms/servicestandardpoint/copy/<int:pk>/": Row(
-        "/admin/snippets/cms/servicestandardpoint/copy/{point}/", get=admin(200, NO, 200),
-    ),
-    "admin/snippets/choose/cms/servicestandardpoint/": Row(
-        "/admin/snippets/choose/cms/servicestandardpoint/", get=admin(200, 200, 200),
-    ),
-    "admin/snippets/choose/cms/servicestandardpoint/results/": Row(
-        "/admin/snippets/choose/cms/servicestandardpoint/results/", get=admin(200, 200, 200),
-    ),
-    "admin/snippets/choose/cms/servicestandardpoint/chosen/<str:pk>/": Row(
-        "/admin/snippets/choose/cms/servicestandardpoint/chosen/{point}/", get=admin(200, 200, 200),
-    ),
-    "admin/snippets/choose/cms/servicestandardpoint/chosen-multiple/": Row(
-        "/admin/snippets/choose/cms/servicestandardpoint/chosen-multiple/?id={point}", get=admin(200, 200, 200),
-    ),
-    "admin/snippets/choose/cms/servicestandardpoint/create/": Row(
-        "/admin/snippets/choose/cms/servicestandardpoint/create/", get=admin(404, NO, 404),
-        post=admin(404, NO, 404), data={},
-    ),
+    "admin/snippets/cms/assessmenttype/usage/<int:pk>/": Row("/admin/snippets/cms/assessmenttype/usage/{assessment_type}/", get=admin(200, NO, 200)),
+    "admin/snippets/cms/assessmenttype/history/<int:pk>/": Row("/admin/snippets/cms/assessmenttype/history/{assessment_type}/", get=admin(200, NO, 200)),
+    "admin/snippets/cms/assessmenttype/history-results/<int:pk>/": Row("/admin/snippets/cms/assessmenttype/history-results/{assessment_type}/", get=admin(200, NO, 200)),
+    "admin/snippets/cms/assessmenttype/copy/<int:pk>/": Row("/admin/snippets/cms/assessmenttype/copy/{assessment_type}/", get=admin(200, NO, 200)),
+    "admin/snippets/choose/cms/assessmenttype/": Row("/admin/snippets/choose/cms/assessmenttype/", get=admin(200, 200, 200)),
+    "admin/snippets/choose/cms/assessmenttype/results/": Row("/admin/snippets/choose/cms/assessmenttype/results/", get=admin(200, 200, 200)),
+    "admin/snippets/choose/cms/assessmenttype/chosen/<str:pk>/": Row("/admin/snippets/choose/cms/assessmenttype/chosen/{assessment_type}/", get=admin(200, 200, 200)),
+    "admin/snippets/choose/cms/assessmenttype/chosen-multiple/": Row("/admin/snippets/choose/cms/assessmenttype/chosen-multiple/?id={assessment_type}", get=admin(200, 200, 200)),
+    "admin/snippets/choose/cms/assessmenttype/create/": Row("/admin/snippets/choose/cms/assessmenttype/create/", get=admin(404, NO, 404), post=admin(404, NO, 404), data={}),
 
     # People. The service assessment team invites and edits the people of the process (never a superuser or a
     # central team member: not found); superusers keep Wagtail's whole user admin, whose form also wants a

@@ -211,7 +211,7 @@ def build_world():
     from wagtail.models import Collection, CollectionViewRestriction
     from wagtail.signal_handlers import disable_reference_index_auto_update
 
-    from cms.models import ServiceStandardPoint
+    from cms.models import AssessmentType, ServiceStandard
     from notify import kinds
     from notify.models import NotifyTemplates, OutboxEmail, OutboxStatus
     from workflow.models import (
@@ -277,7 +277,8 @@ def build_world():
         "delivery_team_member": DeliveryTeamMember.objects.get(user=cast.sro).pk,
         "booking": booking.pk,
         "outbox": email.pk,
-        "point": ServiceStandardPoint.objects.get(number=1).pk,
+        "standard": ServiceStandard.objects.get(name="GOV.UK Service Standard").pk,
+        "assessment_type": AssessmentType.objects.get(slug="peer-review").pk,
         "survey": survey.pk,
         "invitation": invitation.pk,
         "invitation_token": invitation.token,
@@ -331,7 +332,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
     from wagtail.documents import get_document_model
     from wagtail.models import Page, Revision
 
-    from cms.models import ServiceStandardPoint
+    from cms.models import AssessmentType, ServiceStandard, ServiceStandardPoint
     from notify.models import NotifyTemplates, OutboxEmail
     from workflow.models import (
         Assessment,
@@ -367,7 +368,9 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         OutboxEmail: ("status", "attempts"),
         FeedbackInvitation: ("email", "used_at"),
         FeedbackSubmission: ("form_data",),
+        ServiceStandard: ("name", "version", "status"),
         ServiceStandardPoint: ("title",),
+        AssessmentType: ("name", "published", "scope"),
         NotifyTemplates: every_field(NotifyTemplates),
         ReportFormHelpTexts: every_field(ReportFormHelpTexts),
         Revision: ("object_id",),

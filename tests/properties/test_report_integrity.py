@@ -61,14 +61,14 @@ def test_a_reassessment_needs_a_published_report_with_red_points():
     cast = make_cast(date=datetime.date(2026, 3, 1))
     all_green = report_in(ReportStatus.PUBLISHED, cast, "g" * 14)
     reassessment = AssessmentFactory(
-        service=cast.assessment.service, date=datetime.date(2026, 6, 1), reassessment_of=all_green.assessment
+        service=cast.assessment.service, date=datetime.date(2026, 6, 1), follows=all_green.assessment
     )
     with pytest.raises(ValidationError, match="at least one red point"):
         report_create(assessment=reassessment)
 
     unpublished_red = rate(report_create(assessment=AssessmentFactory(service=cast.assessment.service)), "r" * 14)
     follow_up = AssessmentFactory(
-        service=cast.assessment.service, date=datetime.date(2026, 12, 1), reassessment_of=unpublished_red.assessment
+        service=cast.assessment.service, date=datetime.date(2026, 12, 1), follows=unpublished_red.assessment
     )
     with pytest.raises(ValidationError, match="at least one red point"):
         report_create(assessment=follow_up)

@@ -271,7 +271,7 @@ def delivery_team_member():
     [
         ({"notes": f"Ready{NUL}now"}, "Your notes must not contain null characters"),
         ({"preferred_dates": NUL}, "Your preferred dates must not contain null characters"),
-        ({"kind": f"{NUL}assessment"}, "Select an assessment or a reassessment"),
+        ({"kind": f"{NUL}assessment"}, "Select the kind of assessment"),
         ({"phase": f"al{NUL}pha"}, "Select the phase"),
         ({"service": NUL}, "Select the service"),
         ({"service": f"1{NUL}"}, "Select the service"),
@@ -299,7 +299,7 @@ def test_a_nul_in_every_booking_field_at_once(delivery_team_member):
     assert ">b</textarea>" in html.replace("\n", "")  # what was typed comes back, less the NUL
     for message in (
         "Select the service",
-        "Select an assessment or a reassessment",
+        "Select the kind of assessment",
         "Select the phase",
         "Your preferred dates must not contain null characters",
         "Your notes must not contain null characters",

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.cache import cache
 
-from publishing.exports import CSV_COLUMNS
+from publishing.exports import csv_columns
 from tests.cast import make_cast, report_in
 from tests.factories import ServiceFactory
 from workflow.models import ReportStatus
@@ -38,12 +38,14 @@ def test_csv_has_one_row_per_report_with_per_point_ratings(client, report):
     response = client.get("/reports/export.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(body(response))))
-    assert list(rows[0].keys()) == CSV_COLUMNS
+    assert list(rows[0].keys()) == csv_columns(14)
     (row,) = rows
     assert row["service_public_id"] == str(report.assessment.service.public_id)
     assert row["service_name"] == "Open data service"
     assert row["stage"] == "Alpha"
     assert row["reassessment"] == "no"
+    assert row["assessment_type"] == "Service assessment"
+    assert (row["standard"], row["standard_version"]) == ("GOV.UK Service Standard", "2019")
     assert row["overall_rating"] == "red"
     assert row["point_2"] == "amber" and row["point_13"] == "red" and row["point_1"] == "green"
     assert row["url"].endswith(report.url)
@@ -61,9 +63,7 @@ def test_json_nests_points_and_actions(client, report):
 def test_the_service_id_is_stable_across_reassessments(client, report):
     report_in(
         ReportStatus.PUBLISHED,
-        make_cast(
-            service=report.assessment.service, reassessment_of=report.assessment, date=datetime.date(2026, 12, 1)
-        ),
+        make_cast(service=report.assessment.service, follows=report.assessment, date=datetime.date(2026, 12, 1)),
         "g",
     )
     items = json.loads(body(client.get("/reports/export.json")))
@@ -101,8 +101,10 @@ def test_api_gives_a_report_with_its_ratings_and_actions(client, report):
     assert data["assessment_summary"] == {
         "phase": "alpha",
         "stage": "Alpha",
+        "type": "Service assessment",
         "reassessment": False,
         "date": "2026-10-01",
+        "standard": {"name": "GOV.UK Service Standard", "version": "2019"},
     }
     assert data["overall_rating"] == "red"
     assert data["points"][1]["rating"] == "amber"

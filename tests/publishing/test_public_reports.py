@@ -79,7 +79,7 @@ def test_filters_by_stage_telling_reassessments_apart(client, three):
         service=red.assessment.service,
         phase=Phase.ALPHA,
         date=datetime.date(2026, 4, 1),
-        reassessment_of=red.assessment,
+        follows=red.assessment,
     )
     assert listed(client, "?stage=alpha")[1] == [red.pk]
     assert listed(client, "?stage=alpha_reassessment")[1] == [reassessment.pk]
@@ -166,7 +166,7 @@ def test_the_report_page_reads_like_a_govuk_report(client, three):
         service=red.assessment.service,
         phase=Phase.ALPHA,
         date=datetime.date(2026, 4, 1),
-        reassessment_of=red.assessment,
+        follows=red.assessment,
     )
     response = client.get(later.url)
     assert response.status_code == 200

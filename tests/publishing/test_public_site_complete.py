@@ -71,7 +71,7 @@ def reports():
         service=licence.assessment.service,
         phase=Phase.ALPHA,
         date=datetime.date(2026, 3, 10),
-        reassessment_of=licence.assessment,
+        follows=licence.assessment,
     )
     return {"licence": licence, "test": test, "reassessment": reassessment}
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from cms.models import AssessmentType
 from tests.cast import make_cast, report_in
 from workflow.models import (
     Assessment,
-    BookingKind,
     BookingRequest,
     BookingStatus,
     PanelRole,
@@ -75,13 +75,16 @@ def test_a_booking_is_refused_while_amber_actions_of_the_last_assessment_are_ope
 def test_a_reassessment_follows_the_last_assessment_and_rates_its_red_points(cast):
     report_in(ReportStatus.PUBLISHED, cast, letters="ggrggggggggggr")
     booking = booking_request(
-        service=cast.assessment.service, user=cast.delivery_manager, kind=BookingKind.REASSESSMENT, phase=Phase.LIVE
+        service=cast.assessment.service,
+        user=cast.delivery_manager,
+        assessment_type=AssessmentType.objects.get(slug="reassessment"),
+        phase=Phase.LIVE,
     )
-    assert booking.reassesses == cast.assessment and booking.phase == cast.assessment.phase
+    assert booking.follows == cast.assessment and booking.phase == cast.assessment.phase
 
     booking = booking_accept(booking=booking, user=cast.assessment_team, date=DATE, panel=[(cast.lead, PanelRole.LEAD)])
 
-    assert booking.assessment.reassessment_of == cast.assessment
+    assert booking.assessment.follows == cast.assessment
     numbers = list(booking.assessment.report.ratings.values_list("number", flat=True))
     assert numbers == [3, 14]
 
@@ -90,7 +93,10 @@ def test_a_reassessment_needs_red_points(cast):
     report_in(ReportStatus.PUBLISHED, cast, letters="g" * 14)
     with pytest.raises(BookingRefused, match="no red points"):
         booking_request(
-            service=cast.assessment.service, user=cast.product_manager, kind=BookingKind.REASSESSMENT, phase="alpha"
+            service=cast.assessment.service,
+            user=cast.product_manager,
+            assessment_type=AssessmentType.objects.get(slug="reassessment"),
+            phase="alpha",
         )
 
 

@@ -7,12 +7,12 @@ import html
 import pytest
 from django_fsm import can_proceed
 
+from cms.models import AssessmentType
 from notify import kinds
 from notify.models import OutboxEmail
 from tests.cast import make_cast, report_in, signed_in
 from workflow.models import (
     Assessment,
-    BookingKind,
     BookingStatus,
     Phase,
     Rating,
@@ -37,7 +37,8 @@ def edit_data(assessment: Assessment, **changes) -> dict:
         "service": assessment.service_id,
         "phase": assessment.phase,
         "date": assessment.date.isoformat(),
-        "reassessment_of": assessment.reassessment_of_id or "",
+        "type": assessment.type_id,
+        "follows": assessment.follows_id or "",
     }
     if assessment.confidential:
         data["confidential"] = "on"
@@ -130,7 +131,7 @@ def test_a_reassessment_after_a_confidential_report_covers_its_red_points():
     report = report_in(ReportStatus.PUBLISHED, cast, letters="ggrggagggggggg")
     assert report.status == ReportStatus.ACCEPTED
     follow_up = Assessment.objects.create(
-        service=cast.assessment.service, phase=cast.assessment.phase, date="2026-12-01", reassessment_of=cast.assessment
+        service=cast.assessment.service, phase=cast.assessment.phase, date="2026-12-01", follows=cast.assessment
     )
 
     assert [point.number for point in points_in_scope(follow_up)] == [3]
@@ -147,7 +148,7 @@ def test_the_state_machine_itself_refuses_to_publish_a_confidential_report_and_s
     ]
 
 
-def test_a_reassessment_of_a_confidential_assessment_is_booked_confidential_even_if_not_ticked():
+def test_a_follow_up_of_a_confidential_assessment_is_booked_confidential_even_if_not_ticked():
     # Its published report would show that the confidential assessment happened and which points it rated red.
     cast = make_cast(confidential=True)
     # No amber point: open amber actions would hold up any booking.
@@ -155,9 +156,9 @@ def test_a_reassessment_of_a_confidential_assessment_is_booked_confidential_even
     booking = booking_request(
         service=cast.assessment.service,
         user=cast.product_manager,
-        kind=BookingKind.REASSESSMENT,
+        assessment_type=AssessmentType.objects.get(slug="reassessment"),
         phase=cast.assessment.phase,
-        reassesses=Assessment.objects.get(pk=cast.assessment.pk),
+        follows=Assessment.objects.get(pk=cast.assessment.pk),
     )
 
     response = signed_in(cast.assessment_team).post(
@@ -167,18 +168,18 @@ def test_a_reassessment_of_a_confidential_assessment_is_booked_confidential_even
 
     assert response.status_code == 302
     booking.refresh_from_db()
-    assert booking.assessment.reassessment_of == cast.assessment
+    assert booking.assessment.follows == cast.assessment
     assert booking.assessment.confidential is True
 
 
-def test_a_reassessment_of_a_confidential_assessment_cannot_be_made_public_in_the_admin():
+def test_a_follow_up_of_a_confidential_assessment_cannot_be_made_public_in_the_admin():
     cast = make_cast(confidential=True)
     report_in(ReportStatus.PUBLISHED, cast, letters="ggrggagggggggg")
     follow_up = Assessment.objects.create(
         service=cast.assessment.service,
         phase=cast.assessment.phase,
         date=datetime.date(2026, 12, 1),
-        reassessment_of=cast.assessment,
+        follows=cast.assessment,
         confidential=True,
     )
     data = edit_data(follow_up)
@@ -187,7 +188,7 @@ def test_a_reassessment_of_a_confidential_assessment_cannot_be_made_public_in_th
     response = signed_in(cast.assessment_team).post(f"/admin/assessments/edit/{follow_up.pk}/", data)
 
     assert response.status_code == 200
-    assert "A reassessment of a confidential assessment must be confidential too." in text(response)
+    assert "An assessment that follows a confidential assessment must be confidential too." in text(response)
     follow_up.refresh_from_db()
     assert follow_up.confidential is True
 

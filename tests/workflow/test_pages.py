@@ -38,7 +38,7 @@ def test_an_unpublished_report_answers_404_to_the_public(client, demo, status):
 
 
 def test_a_published_report_shows_each_point_and_its_rating_in_words(client, demo):
-    report = ReportPage.objects.filter(status=ReportStatus.PUBLISHED, assessment__reassessment_of=None).first()
+    report = ReportPage.objects.filter(status=ReportStatus.PUBLISHED, assessment__follows=None).first()
     response = client.get(report.url)
     assert response.status_code == 200
     html = response.text

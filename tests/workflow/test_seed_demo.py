@@ -67,7 +67,7 @@ def test_seed_demo_gives_a_report_at_every_stage_and_a_person_in_every_role(demo
     published = ReportPage.objects.filter(status=ReportStatus.PUBLISHED)
     assert published.exists() and all(report.live for report in published)
     assert not ReportPage.objects.exclude(status=ReportStatus.PUBLISHED).filter(live=True).exists()
-    assert Assessment.objects.exclude(reassessment_of=None).exists()
+    assert Assessment.objects.exclude(follows=None).exists()
     User = get_user_model()
     for group in [
         roles.SERVICE_ASSESSMENT_TEAM,

@@ -172,14 +172,14 @@ class BookingViewSet(ModelViewSet):
     edit_view_class = NoGenericEdit
     search_backend_name = None
     search_fields = ["service__name", "notes"]
-    list_filter = ["status", "kind", "phase"]
+    list_filter = ["status", "type", "phase"]
     form_fields = ["notes"]  # required by ModelViewSet; the edit view goes to the decision instead
     ordering = ["-created_at", "-pk"]
     inspect_view_fields = [
         "service",
-        "kind",
+        "type",
         "phase",
-        "reassesses",
+        "follows",
         "requested_by",
         "created_at",
         "preferred_dates",
@@ -195,7 +195,7 @@ class BookingViewSet(ModelViewSet):
     def list_display(self):
         return [
             Column("service", label="Service", accessor="service"),
-            Column("kind", label="Request", accessor="get_kind_display"),
+            Column("type", label="Request", accessor="type"),
             Column("phase", label="Phase", accessor="get_phase_display"),
             StatusTagColumn(
                 "status", label="Status", accessor="get_status_display", primary=lambda b: b.status == "requested"

@@ -59,7 +59,7 @@ class ReportIndexView(ReportPolicyMixin, LinkedRowsMixin, generic.IndexView):
     base_filterset_class = filters.filterset_with(filters.REPORT_PARAM, filters.REPORT_LISTS, "Your actions")
 
     def get_base_queryset(self):
-        return ReportPage.objects.with_assessment().select_related("assessment__reassessment_of")
+        return ReportPage.objects.with_assessment().select_related("assessment__type")
 
 
 class ReportInspectView(ReportPolicyMixin, generic.InspectView):

@@ -116,7 +116,7 @@ class AssessmentIndexView(LinkedRowsMixin, generic.IndexView):
         return (
             super()
             .get_base_queryset()
-            .select_related("service", "reassessment_of", "report")
+            .select_related("service", "type", "follows", "report")
             .prefetch_related(Prefetch("panel_members", queryset=leads, to_attr="lead_seats"))
         )
 
@@ -131,8 +131,8 @@ class AssessmentViewSet(WorkflowModelViewSet):
     name = "assessments"
     icon = "clipboard-list"
     index_view_class = AssessmentIndexView
-    form_fields = ["service", "phase", "date", "reassessment_of", "confidential"]
-    list_filter = ["phase", "confidential", "service__department", "date"]
+    form_fields = ["service", "type", "phase", "date", "follows", "confidential"]
+    list_filter = ["type", "phase", "confidential", "service__department", "date"]
     search_fields = ["service__name", "service__department__name"]
     ordering = ["-date", "-pk"]
 

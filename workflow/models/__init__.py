@@ -1,5 +1,5 @@
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
-from .booking import BookingKind, BookingRequest, BookingStatus
+from .booking import BookingRequest, BookingStatus
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
 from .content import ReportFormHelpTexts
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
@@ -9,7 +9,6 @@ from .reports import PointRating, ReportAction, ReportPage
 
 __all__ = [
     "Assessment",
-    "BookingKind",
     "BookingRequest",
     "BookingStatus",
     "DeliveryTeamMember",

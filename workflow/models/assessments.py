@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from cms.models import AssessmentType, PointsInScope
+
 from .choices import DeliveryTeamRole, PanelRole, Phase, ReportStatus
 
 
@@ -52,6 +54,15 @@ class Service(models.Model):
         return self.name
 
 
+def default_type(*, follows: "Assessment | None") -> AssessmentType:
+    """The type of an assessment made without one: a reassessment of red points if it follows another, else the
+    first type that covers every point."""
+    types = (
+        AssessmentType.objects.following(PointsInScope.RED) if follows else AssessmentType.objects.first_assessments()
+    )
+    return types.order_by("sort_order", "pk").first()
+
+
 class AssessmentQuerySet(models.QuerySet):
     def for_assessor(self, user):
         return self.filter(panel_members__user=user).distinct()
@@ -59,15 +70,25 @@ class AssessmentQuerySet(models.QuerySet):
 
 class Assessment(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="assessments")
+    type = models.ForeignKey(
+        "cms.AssessmentType",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        help_text="Which points it covers, against which standard, and whether its accepted report is published.",
+    )
     phase = models.CharField(max_length=20, choices=Phase.choices)
     date = models.DateField("assessment date")
-    reassessment_of = models.ForeignKey(
+    follows = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="reassessments",
-        help_text="The earlier assessment whose red points this one reassesses.",
+        related_name="follow_ups",
+        help_text="The earlier assessment whose red or amber points this one looks at again.",
+    )
+    # Fixed when the assessment is made, so its report keeps the points it was written against.
+    standard = models.ForeignKey(
+        "cms.ServiceStandard", on_delete=models.PROTECT, related_name="assessments", editable=False
     )
     confidential = models.BooleanField(
         default=False,
@@ -90,53 +111,96 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.service} – {self.stage_label} – {self.date:%-d %B %Y}"
 
+    def save(self, *args, **kwargs):
+        if self.type_id is None:
+            self.type = default_type(follows=self.follows)
+        if self.standard_id is None:
+            self.standard = self.standard_to_use()
+        super().save(*args, **kwargs)
+
+    def standard_to_use(self):
+        """A follow-up looks again at points of the assessment it follows, so it keeps that one's standard;
+        any other uses the newest published version of its type's standard in force on its date."""
+        if self.follows is not None:
+            return self.follows.standard
+        return self.type.standard.in_force_on(self.date)
+
     @property
     def is_reassessment(self) -> bool:
-        return self.reassessment_of_id is not None
+        return self.type.scope == PointsInScope.RED
+
+    @property
+    def publishes_report(self) -> bool:
+        """Whether accepting its report publishes it: never for a type that is not published (a peer review),
+        nor for a confidential assessment."""
+        return self.type.published and not self.confidential
+
+    @property
+    def why_not_published(self) -> str:
+        if self.confidential:
+            return "The assessment is confidential, so its report is never published."
+        if not self.type.published:
+            return f"A {self.type.name.lower()}’s report is never published."
+        return ""
 
     @staticmethod
-    def label_stage(phase: str, *, reassessment: bool) -> str:
-        """The stage as published reports name it: "Alpha", "Alpha reassessment"."""
+    def label_stage(phase: str, stage_suffix: str) -> str:
+        """The stage as published reports name it: "Alpha", "Alpha reassessment", "Beta amber evidence review"."""
         label = Phase(phase).label if phase in Phase.values else str(phase)
-        return f"{label} reassessment" if reassessment else label
+        return f"{label} {stage_suffix}" if stage_suffix else label
 
     @staticmethod
-    def name_stage(phase: str, *, reassessment: bool) -> str:
+    def name_stage(phase: str, stage_suffix: str) -> str:
         """The assessment as a sentence names it: "Alpha assessment", "Alpha reassessment" (never "Alpha
         reassessment assessment")."""
-        label = Assessment.label_stage(phase, reassessment=reassessment)
-        return label if reassessment else f"{label} assessment"
+        label = Assessment.label_stage(phase, stage_suffix)
+        return label if stage_suffix else f"{label} assessment"
 
     @property
     def stage_label(self) -> str:
-        return self.label_stage(self.phase, reassessment=self.is_reassessment)
+        return self.label_stage(self.phase, self.type.stage_suffix)
 
     @property
     def stage_name(self) -> str:
         """Write "{{ assessment.stage_name }}", not "{{ assessment.stage_label }} assessment"."""
-        return self.name_stage(self.phase, reassessment=self.is_reassessment)
+        return self.name_stage(self.phase, self.type.stage_suffix)
 
     def clean(self):
         self._clean_confidential()
-        earlier = self.reassessment_of
+        self._clean_type()
+        earlier = self.follows
         if earlier is None:
             return
         if self.must_be_confidential and not self.confidential:
             raise ValidationError(
-                {"confidential": "A reassessment of a confidential assessment must be confidential too."}
+                {"confidential": "An assessment that follows a confidential assessment must be confidential too."}
             )
         if earlier.pk == self.pk:
-            raise ValidationError({"reassessment_of": "An assessment cannot be a reassessment of itself."})
+            raise ValidationError({"follows": "An assessment cannot follow itself."})
         if earlier.service_id != self.service_id:
-            raise ValidationError({"reassessment_of": "A reassessment must follow an assessment of the same service."})
+            raise ValidationError({"follows": "An assessment can only follow an assessment of the same service."})
         if self.date and earlier.date and earlier.date >= self.date:
-            raise ValidationError({"reassessment_of": "A reassessment must come after the assessment it follows up."})
+            raise ValidationError({"follows": "An assessment must come after the assessment it follows."})
+
+    def _clean_type(self):
+        kind = self.type if self.type_id else None
+        if kind is None:
+            return
+        if kind.follows_an_assessment and self.follows is None:
+            raise ValidationError(
+                {"follows": f"Choose the assessment whose {kind.scope} points this {kind.name.lower()} looks at."}
+            )
+        if not kind.follows_an_assessment and self.follows is not None:
+            raise ValidationError({"follows": f"A {kind.name.lower()} does not follow an earlier assessment."})
+        report = getattr(self, "report", None) if self.pk else None
+        if report is not None and Assessment.objects.filter(pk=self.pk).exclude(type=kind).exists():
+            raise ValidationError({"type": "The report has been started with this type’s points, so it cannot change."})
 
     @property
     def must_be_confidential(self) -> bool:
-        """A reassessment of a confidential assessment: its published report would name the stage ("Alpha
-        reassessment") and the points the confidential one rated red."""
-        return self.reassessment_of is not None and self.reassessment_of.confidential
+        """A follow-up of a confidential assessment: its published report would name the stage ("Alpha
+        reassessment") and the points the confidential one rated red or amber."""
+        return self.follows is not None and self.follows.confidential
 
     def _clean_confidential(self):
         # Accepting publishes a report that is not confidential, and ends a confidential one's process: after that,

@@ -1,5 +1,6 @@
-"""A delivery team's request for an assessment or a reassessment of its red points, and the service assessment
-team's answer: accepted (with a date and a panel, which makes the assessment) or rejected with a reason.
+"""A delivery team's request for an assessment of one of the assessment types (a service assessment, a
+reassessment of its red points, an amber evidence review), and the service assessment team's answer: accepted
+(with a date and a panel, which makes the assessment) or rejected with a reason.
 Change it only through workflow.services.booking."""
 
 from django.conf import settings
@@ -8,11 +9,6 @@ from simple_history.models import HistoricalRecords
 
 from .assessments import Assessment, Service
 from .choices import Phase
-
-
-class BookingKind(models.TextChoices):
-    ASSESSMENT = "assessment", "Assessment"
-    REASSESSMENT = "reassessment", "Reassessment of red points"
 
 
 class BookingStatus(models.TextChoices):
@@ -26,15 +22,15 @@ class BookingRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="booking_requests"
     )
-    kind = models.CharField(max_length=20, choices=BookingKind.choices, default=BookingKind.ASSESSMENT)
+    type = models.ForeignKey("cms.AssessmentType", on_delete=models.PROTECT, related_name="booking_requests")
     phase = models.CharField(max_length=20, choices=Phase.choices)
-    reassesses = models.ForeignKey(
+    follows = models.ForeignKey(
         Assessment,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="reassessment_requests",
-        help_text="The assessment whose red points are to be reassessed.",
+        related_name="follow_up_requests",
+        help_text="The assessment whose red or amber points are to be looked at again.",
     )
     preferred_dates = models.TextField(blank=True, help_text="Dates or weeks that suit the team.")
     notes = models.TextField(blank=True)
@@ -56,4 +52,4 @@ class BookingRequest(models.Model):
         verbose_name = "assessment booking request"
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of {self.service} ({self.get_phase_display()}), {self.get_status_display().lower()}"
+        return f"{self.type} of {self.service} ({self.get_phase_display()}), {self.get_status_display().lower()}"

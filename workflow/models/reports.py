@@ -87,10 +87,9 @@ def has_points_to_rate(report: "ReportPage") -> str | None:
 
 
 @Condition
-def not_confidential(report: "ReportPage") -> str | None:
-    if report.assessment.confidential:
-        return "The assessment is confidential, so its report is never published."
-    return None
+def published_when_accepted(report: "ReportPage") -> str | None:
+    """Confidential assessments and types that are never published (a peer review) end at acceptance."""
+    return report.assessment.why_not_published or None
 
 
 # What a report must be before the service assessment team may check it: on first submission, and again
@@ -301,7 +300,7 @@ class ReportPage(ConcurrentTransitionMixin, Page):
         source=ReportStatus.ACCEPTED,
         target=ReportStatus.PUBLISHED,
         permission=_responder,
-        conditions=[not_confidential],
+        conditions=[published_when_accepted],
     )
     def mark_published(self):
         pass

@@ -1,8 +1,10 @@
-"""Booking an assessment or a reassessment. The delivery team asks; the service assessment team accepts (with a
-date and a panel, which makes the assessment, its panel and its draft report) or rejects with a reason.
+"""Booking an assessment of one of the assessment types. The delivery team asks; the service assessment team
+accepts (with a date and a panel, which makes the assessment, its panel and its draft report) or rejects with a
+reason.
 
-A request is refused while amber actions from the service's last assessment are still open: the refusal lists
-them, so the team knows what to close first."""
+A request for a new assessment is refused while amber actions from the service's last assessment are still open:
+the refusal lists them, so the team knows what to close first. They do not block a follow-up (a reassessment of
+red points, an amber evidence review), which is how those points are looked at again."""
 
 import datetime
 
@@ -10,10 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cms.models import AssessmentType
 from workflow import permissions
 from workflow.models import (
     Assessment,
-    BookingKind,
     BookingRequest,
     BookingStatus,
     PanelMember,
@@ -23,6 +25,7 @@ from workflow.models import (
     ReportStatus,
     Service,
 )
+from workflow.models.assessments import default_type
 
 from .reports import report_create
 
@@ -51,12 +54,23 @@ def open_amber_actions(service: Service) -> list[ReportAction]:
     )
 
 
-def red_points(assessment: Assessment) -> list[int]:
+def points_rated(assessment: Assessment, rating: str) -> list[int]:
     return list(
-        assessment.report.ratings.filter(rating=Rating.RED).values_list("number", flat=True)
+        assessment.report.ratings.filter(rating=rating).values_list("number", flat=True)
         if hasattr(assessment, "report")
         else []
     )
+
+
+def _follow_up_refusal(kind: AssessmentType, follows: Assessment | None, service: Service) -> str | None:
+    name = kind.name.lower()
+    if follows is None or follows.service_id != service.pk:
+        return f"Choose the assessment of your service whose {kind.scope} points the {name} looks at."
+    if not points_rated(follows, kind.scope):
+        return f"That assessment has no {kind.scope} points for a {name}."
+    if follows.report.status not in ReportStatus.accepted_by_delivery_team():
+        return f"A {name} can be booked once the report of the assessment is accepted."
+    return None
 
 
 @transaction.atomic
@@ -64,43 +78,41 @@ def booking_request(
     *,
     service: Service,
     user,
-    kind: str = BookingKind.ASSESSMENT,
+    assessment_type: AssessmentType | None = None,
     phase: str,
-    reassesses: Assessment | None = None,
+    follows: Assessment | None = None,
     preferred_dates: str = "",
     notes: str = "",
 ) -> BookingRequest:
     if not permissions.may_request_assessment(user, service):
         raise PermissionDenied("Only the service's delivery team can ask for its assessment.")
     Service.objects.select_for_update().filter(pk=service.pk).first()  # one request at a time per service
+    assessment_type = assessment_type or default_type(follows=None)
     reasons = []
-    actions = open_amber_actions(service)
-    if actions:
-        listed = "; ".join(f"point {action.rating.number}: {action.description}" for action in actions)
-        reasons.append(
-            f"You cannot book an assessment while amber actions from your last assessment are open. "
-            f"Close these first: {listed}."
-        )
+    if assessment_type.follows_an_assessment:
+        follows = follows or last_assessment(service)
+        refusal = _follow_up_refusal(assessment_type, follows, service)
+        if refusal:
+            reasons.append(refusal)
+    else:
+        follows = None
+        actions = open_amber_actions(service)
+        if actions:
+            listed = "; ".join(f"point {action.rating.number}: {action.description}" for action in actions)
+            reasons.append(
+                f"You cannot book an assessment while amber actions from your last assessment are open. "
+                f"Close these first: {listed}."
+            )
     if service.booking_requests.filter(status=BookingStatus.REQUESTED).exists():
         reasons.append("Your service already has a request waiting for an answer.")
-    if kind == BookingKind.REASSESSMENT:
-        reassesses = reassesses or last_assessment(service)
-        if reassesses is None or reassesses.service_id != service.pk:
-            reasons.append("Choose the assessment of your service whose red points are to be reassessed.")
-        elif not red_points(reassesses):
-            reasons.append("That assessment has no red points to reassess.")
-        elif reassesses.report.status not in ReportStatus.accepted_by_delivery_team():
-            reasons.append("A reassessment can be booked once the report of the assessment is accepted.")
-    else:
-        reassesses = None
     if reasons:
         raise BookingRefused(reasons)
     return BookingRequest.objects.create(
         service=service,
         requested_by=user,
-        kind=kind,
-        phase=reassesses.phase if reassesses else phase,
-        reassesses=reassesses,
+        type=assessment_type,
+        phase=follows.phase if follows else phase,
+        follows=follows,
         preferred_dates=preferred_dates.strip(),
         notes=notes.strip(),
     )
@@ -126,7 +138,8 @@ def booking_accept(
         service=booking.service,
         phase=booking.phase,
         date=date,
-        reassessment_of=booking.reassesses if booking.kind == BookingKind.REASSESSMENT else None,
+        type=booking.type,
+        follows=booking.follows if booking.type.follows_an_assessment else None,
     )
     assessment.confidential = confidential or assessment.must_be_confidential
     try:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from cms.models import ServiceStandardPoint
+from cms.models import PointsInScope, ServiceStandardPoint
 from workflow.models import Assessment, PointRating, Rating, ReportPage, ReportStatus
 
 
@@ -22,18 +22,19 @@ def reports_index_page():
 
 
 def points_in_scope(assessment: Assessment) -> list[ServiceStandardPoint]:
-    """All 14 points, or for a reassessment only those rated red in the report it follows up."""
-    points = ServiceStandardPoint.objects.in_order()
-    earlier = assessment.reassessment_of
-    if earlier is None:
+    """The points of the assessment's standard its type covers: all of them, or those rated red (a reassessment)
+    or amber (an amber evidence review) in the report of the assessment it follows."""
+    points = ServiceStandardPoint.objects.filter(standard_id=assessment.standard_id).in_order()
+    scope = assessment.type.scope
+    if scope == PointsInScope.ALL:
         return list(points)
-    red_numbers = PointRating.objects.filter(
-        report__assessment=earlier,
-        # Published, or accepted and kept confidential: either way its red points stand.
+    rated = PointRating.objects.filter(
+        report__assessment=assessment.follows,
+        # Published, or accepted and never published: either way its ratings stand.
         report__status__in=ReportStatus.accepted_by_delivery_team(),
-        rating=Rating.RED,
+        rating={PointsInScope.RED: Rating.RED, PointsInScope.AMBER: Rating.AMBER}[scope],
     ).values("number")
-    return list(points.filter(number__in=red_numbers))
+    return list(points.filter(number__in=rated))
 
 
 def _unique_slug(parent, base: str) -> str:
@@ -47,7 +48,7 @@ def _unique_slug(parent, base: str) -> str:
 @transaction.atomic
 def report_create(*, assessment: Assessment) -> ReportPage:
     """A draft report for the assessment, with one unrated row per point in scope. The point titles are
-    copied so that later edits to the Service Standard content do not rewrite this report."""
+    copied so that later edits to the standard's content do not rewrite this report."""
     # The assessment's row lock makes a double press (or two panel members at once) start one report: the second
     # waits here, then finds the first one's report.
     Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
@@ -55,9 +56,10 @@ def report_create(*, assessment: Assessment) -> ReportPage:
         raise ValidationError("This assessment already has a report.")
     points = points_in_scope(assessment)
     if not points:
-        # Only red points are reassessed, and only once their report is accepted.
+        # A follow-up looks again only at red or amber points, and only once their report is accepted.
         raise ValidationError(
-            "A reassessment needs an earlier accepted report with at least one red point, and this one has none."
+            f"A {assessment.type.name.lower()} needs an earlier accepted report with at least one "
+            f"{assessment.type.scope} point, and this one has none."
         )
     index = reports_index_page()
     service = assessment.service

@@ -113,7 +113,7 @@ def dashboard(request):
         raise PermissionDenied
     assessments = (
         Assessment.objects.for_assessor(user)
-        .select_related("service__department", "report")
+        .select_related("service__department", "type", "report")
         .prefetch_related(
             Prefetch("panel_members", queryset=PanelMember.objects.filter(user=user), to_attr="own_seats")
         )

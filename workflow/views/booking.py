@@ -1,5 +1,6 @@
-"""The delivery team asks for an assessment or a reassessment of its red points, and sees its requests and their
-answers. The service assessment team answers in the Wagtail admin (workflow.admin.booking)."""
+"""The delivery team asks for an assessment of one of the assessment types (a reassessment of its red points, an
+amber evidence review), and sees its requests and their answers. The service assessment team answers in the
+Wagtail admin (workflow.admin.booking)."""
 
 from django import forms
 from django.contrib import messages
@@ -9,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.models import AssessmentType
 from workflow import permissions
 from workflow.forms.base import NULL_CHARACTERS, WithoutNullCharactersForm
-from workflow.models import BookingKind, BookingRequest, Phase, Service
+from workflow.models import BookingRequest, Phase, Service
 from workflow.services.booking import BookingRefused, booking_request
 
 
@@ -24,15 +26,16 @@ class BookingForm(WithoutNullCharactersForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the service", "invalid_choice": "Select the service"},
     )
-    kind = forms.ChoiceField(
+    # Named and valued as before types were content ("kind=reassessment"), so links and bookmarks still work.
+    kind = forms.ModelChoiceField(
+        queryset=AssessmentType.objects.all(),
+        to_field_name="slug",
         label="What do you need?",
-        choices=BookingKind.choices,
+        empty_label=None,
         widget=forms.RadioSelect,
-        help_text="A reassessment looks again at the points rated red in your last assessment.",
-        error_messages={
-            "required": "Select an assessment or a reassessment",
-            "invalid_choice": "Select an assessment or a reassessment",
-        },
+        help_text="A reassessment looks again at the points rated red in your last assessment; an amber evidence "
+        "review, at those rated amber.",
+        error_messages={"required": "Select the kind of assessment", "invalid_choice": "Select the kind of assessment"},
     )
     phase = forms.ChoiceField(
         label="Which phase is the service in?",
@@ -78,7 +81,7 @@ def index(request):
     _check(request.user)
     requests = (
         BookingRequest.objects.filter(service__in=_services(request.user))
-        .select_related("service", "assessment", "reassesses")
+        .select_related("service", "assessment", "follows", "type")
         .order_by("-created_at", "-pk")
     )
     return render(request, "workflow/booking/index.html", {"booking_requests": requests})
@@ -97,7 +100,7 @@ def new(request):
             booking_request(
                 service=data["service"],
                 user=request.user,
-                kind=data["kind"],
+                assessment_type=data["kind"],
                 phase=data["phase"],
                 preferred_dates=data["preferred_dates"],
                 notes=data["notes"],

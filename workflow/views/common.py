@@ -30,7 +30,7 @@ def get_report_for(user, report_id: int, *, may=permissions.can_view_report) -> 
     """The report, if this person may see it. A report they have no link to is "not found" rather than
     "forbidden", so that nobody learns which reports exist."""
     report = (
-        ReportPage.objects.select_related("assessment__service__department", "assessment__reassessment_of")
+        ReportPage.objects.select_related("assessment__service__department", "assessment__type")
         .filter(pk=report_id)
         .first()
     )

@@ -538,13 +538,13 @@ class Command(BaseCommand):
             held = deadlines.add_working_days(today, -story.held)
             earlier = None
             if story.reassessment:
-                earlier = Assessment.objects.filter(service=service, phase=story.phase, reassessment_of=None).first()
-            assessment = Assessment.objects.filter(service=service, phase=story.phase, reassessment_of=earlier).first()
+                earlier = Assessment.objects.filter(service=service, phase=story.phase, follows=None).first()
+            assessment = Assessment.objects.filter(service=service, phase=story.phase, follows=earlier).first()
             if assessment is None:
                 # Booked three weeks ahead.
                 with happening_at(self._moment(held - datetime.timedelta(days=21), t(9, 30))):
                     assessment = Assessment.objects.create(
-                        service=service, phase=story.phase, reassessment_of=earlier, date=held
+                        service=service, phase=story.phase, follows=earlier, date=held
                     )
                     for username, role in PANEL:
                         PanelMember.objects.create(assessment=assessment, user=self.people[username], role=role)

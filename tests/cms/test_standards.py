@@ -1,0 +1,230 @@
+"""Standards and assessment types are content: the service assessment team drafts and publishes a standard's
+version in the admin, and every report follows its own standard's points, from the form to the open data."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from cms.models import AssessmentType, ServiceStandard, ServiceStandardPoint, StandardStatus
+from tests.cast import make_cast, report_in, signed_in
+from tests.factories import AssessmentFactory, ServiceFactory, UserFactory
+from workflow import roles
+from workflow.models import ReportStatus
+from workflow.services.reports import report_create
+
+pytestmark = pytest.mark.django_db
+
+GOV_UK = "GOV.UK Service Standard"
+NHS = "NHS service standard"
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    cache.clear()
+
+
+def standard_form(standard_fields: dict, points: list[dict]) -> dict:
+    return nested_form_data(
+        {
+            **standard_fields,
+            "points": inline_formset(
+                [
+                    {
+                        "number": point["number"],
+                        "title": point["title"],
+                        "slug": point["slug"],
+                        "service_manual_url": point["service_manual_url"],
+                        "assessor_guidance": rich_text(point.get("assessor_guidance", "")),
+                        **({"id": point["id"]} if "id" in point else {}),
+                    }
+                    for point in points
+                ],
+                initial=sum(1 for point in points if "id" in point),
+                min=1,
+            ),
+        }
+    )
+
+
+def points_of(standard: ServiceStandard) -> list[dict]:
+    return list(
+        standard.points.in_order().values("id", "number", "title", "slug", "service_manual_url", "assessor_guidance")
+    )
+
+
+def body(response) -> str:
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+
+
+def test_the_service_ships_with_the_gov_uk_and_nhs_standards_and_the_assessment_types():
+    gov_uk = ServiceStandard.objects.get(name=GOV_UK)
+    nhs = ServiceStandard.objects.get(name=NHS)
+    assert gov_uk.is_published and nhs.is_published
+    assert gov_uk.points.count() == 14
+    assert list(nhs.points.in_order().values_list("number", flat=True)) == list(range(1, 18))
+    assert nhs.points.get(number=16).title == "Make your service clinically safe"
+    assert nhs.points.get(number=17).service_manual_url.startswith("https://service-manual.nhs.uk/")
+    types = {kind.slug: kind for kind in AssessmentType.objects.all()}
+    assert {slug: (kind.scope, kind.published) for slug, kind in types.items()} == {
+        "assessment": ("all", True),
+        "reassessment": ("red", True),
+        "amber-evidence-review": ("amber", True),
+        "peer-review": ("all", False),
+        "nhs-assessment": ("all", True),
+    }
+    assert types["nhs-assessment"].standard == nhs
+
+
+def test_the_team_drafts_a_new_version_in_the_admin_and_assessments_booked_after_publishing_use_it(client):
+    team = signed_in(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    current = ServiceStandard.objects.get(name=GOV_UK)
+    written = report_create(assessment=AssessmentFactory(date=datetime.date(2027, 3, 1)))
+
+    points = [dict(point, title=f"{point['title']} (2027)") for point in points_of(current)]
+    for point in points:
+        del point["id"]
+    points.append(
+        {
+            "number": 15,
+            "title": "Look after the people who run it",
+            "slug": "look-after-people",
+            "service_manual_url": "https://www.gov.uk/service-manual/service-standard",
+        }
+    )
+    fields = {"name": GOV_UK, "version": "2027", "effective_from": "2027-01-01", "status": StandardStatus.DRAFT}
+    response = team.post("/admin/snippets/cms/servicestandard/add/", standard_form(fields, points))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft = ServiceStandard.objects.get(name=GOV_UK, version="2027")
+    assert draft.points.count() == 15
+
+    # A draft is used by nobody.
+    assert AssessmentFactory(date=datetime.date(2027, 3, 1)).standard == current
+
+    response = team.post(
+        f"/admin/snippets/cms/servicestandard/edit/{draft.pk}/",
+        standard_form({**fields, "status": StandardStatus.PUBLISHED}, points_of(draft)),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    after = report_create(assessment=AssessmentFactory(date=datetime.date(2027, 3, 1)))
+    assert after.assessment.standard.version == "2027"
+    assert after.ratings.count() == 15
+    assert after.ratings.get(number=4).title == "Make the service simple to use (2027)"
+    # Held before the new version came into force: the one in force then.
+    assert AssessmentFactory(date=datetime.date(2026, 12, 1)).standard == current
+    # The report written before keeps its version, its points and their titles.
+    written.refresh_from_db()
+    assert written.assessment.standard == current
+    assert written.ratings.count() == 14
+    assert written.ratings.get(number=4).title == "Make the service simple to use"
+
+
+def test_a_changed_point_title_leaves_reports_already_written_as_they_were(client):
+    team = signed_in(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    written = report_in(ReportStatus.PUBLISHED, make_cast())
+    standard = written.assessment.standard
+    points = points_of(standard)
+    points[3]["title"] = "Make the service simple to use, first time"
+    fields = {
+        "name": standard.name,
+        "version": standard.version,
+        "effective_from": standard.effective_from.isoformat(),
+        "status": standard.status,
+    }
+    response = team.post(f"/admin/snippets/cms/servicestandard/edit/{standard.pk}/", standard_form(fields, points))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert ServiceStandardPoint.objects.get(standard=standard, number=4).title.endswith("first time")
+
+    page = client.get(written.url).content.decode()
+    assert "4. Make the service simple to use</a>" in page
+    assert "first time" not in page
+    assert report_create(assessment=AssessmentFactory()).ratings.get(number=4).title.endswith("first time")
+
+
+def test_only_the_service_assessment_team_edits_standards_and_types():
+    standard = ServiceStandard.objects.get(name=GOV_UK)
+    kind = AssessmentType.objects.get(slug="peer-review")
+    plus = signed_in(UserFactory(groups=[roles.SERVICE_ASSESSMENT_PLUS_TEAM]))
+    assert plus.get("/admin/snippets/cms/servicestandard/").status_code == 200
+    for url in (
+        "/admin/snippets/cms/servicestandard/add/",
+        f"/admin/snippets/cms/servicestandard/edit/{standard.pk}/",
+        "/admin/snippets/cms/assessmenttype/add/",
+        f"/admin/snippets/cms/assessmenttype/edit/{kind.pk}/",
+    ):
+        assert plus.post(url, {"name": "Taken over", "published": "on"}).status_code in (302, 403), url
+    assert not ServiceStandard.objects.filter(name="Taken over").exists()
+    kind.refresh_from_db()
+    assert kind.published is False
+
+    team = signed_in(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    # Assessments and reports name them, so neither is ever deleted.
+    assert team.get(f"/admin/snippets/cms/servicestandard/delete/{standard.pk}/").status_code in (302, 403)
+    assert team.post(f"/admin/snippets/cms/assessmenttype/delete/{kind.pk}/").status_code in (302, 403)
+    assert AssessmentType.objects.filter(pk=kind.pk).exists()
+
+
+def test_an_nhs_assessment_has_17_points_from_draft_to_open_data(client):
+    nhs_type = AssessmentType.objects.get(slug="nhs-assessment")
+    cast = make_cast(type=nhs_type, service=ServiceFactory(name="Find an NHS dentist"))
+    assert cast.assessment.standard.name == NHS
+
+    draft = report_create(assessment=cast.assessment)
+    assert list(draft.ratings.values_list("number", flat=True)) == list(range(1, 18))
+    lead = signed_in(cast.lead)
+    assert "Make your service interoperable" in lead.get(f"/assessor/reports/{draft.pk}/").content.decode()
+    draft.delete()
+
+    report = report_in(ReportStatus.PUBLISHED, cast, "g" * 15 + "ar")
+    page = client.get(report.url).content.decode()
+    assert "17. Make your service interoperable" in page
+    assert "16. Make your service clinically safe" in page
+    assert "NHS service standard (1)" in page
+
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/reports/export.csv")))))
+    (row,) = [row for row in rows if row["service_name"] == "Find an NHS dentist"]
+    assert row["standard"] == NHS
+    assert (row["point_16"], row["point_17"]) == ("amber", "red")
+
+    (item,) = [i for i in json.loads(body(client.get("/reports/export.json"))) if i["service_name"] == report.title]
+    assert len(item["points"]) == 17 and item["standard"] == NHS
+
+    feed = client.get("/reports/feed/").content.decode()
+    assert "against the NHS service standard" in feed
+
+    detail = client.get(f"/api/v2/pages/{report.pk}/").json()
+    assert len(detail["points"]) == 17
+    assert detail["assessment_summary"]["standard"] == {"name": NHS, "version": "1"}
+
+    team = signed_in(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    insights = team.get("/admin/insights/?start=2026-01-01&end=2026-12-31").content.decode()
+    assert "17. Make your service interoperable" in insights
+
+
+def test_an_amber_evidence_review_covers_only_the_amber_points_of_the_report_it_follows():
+    cast = make_cast(date=datetime.date(2026, 3, 1))
+    report_in(ReportStatus.PUBLISHED, cast, "gagggraggggaga")
+    review = AssessmentFactory(
+        service=cast.assessment.service,
+        date=datetime.date(2026, 6, 1),
+        type=AssessmentType.objects.get(slug="amber-evidence-review"),
+        follows=cast.assessment,
+    )
+    scoped = report_create(assessment=review)
+    assert list(scoped.ratings.values_list("number", flat=True)) == [2, 7, 12, 14]
+    assert review.stage_label == "Alpha amber evidence review"
+    assert review.stage_name == "Alpha amber evidence review"
+
+
+def test_a_peer_reviews_report_ends_accepted_and_is_never_published(client):
+    cast = make_cast(type=AssessmentType.objects.get(slug="peer-review"))
+    report = report_in(ReportStatus.PUBLISHED, cast)
+    assert report.status == ReportStatus.ACCEPTED
+    assert not report.live
+    assert client.get(report.url or f"/reports/{report.slug}/").status_code == 404
+    assert report.title not in body(client.get("/reports/export.csv"))
