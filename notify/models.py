@@ -120,6 +120,7 @@ class NotifyTemplates(BaseGenericSetting):
     report_not_shared = _template_field(kinds.KINDS[kinds.REPORT_NOT_SHARED])
     challenge_received = _template_field(kinds.KINDS[kinds.CHALLENGE_RECEIVED])
     report_published = _template_field(kinds.KINDS[kinds.REPORT_PUBLISHED])
+    confidential_report_accepted = _template_field(kinds.KINDS[kinds.CONFIDENTIAL_REPORT_ACCEPTED])
     feedback_request = _template_field(kinds.KINDS[kinds.FEEDBACK_REQUEST])
     amber_actions_due = _template_field(kinds.KINDS[kinds.AMBER_ACTIONS_DUE])
     amber_actions_overdue = _template_field(kinds.KINDS[kinds.AMBER_ACTIONS_OVERDUE])
