@@ -40,6 +40,7 @@ RESPONSE_OVERDUE = "response_overdue"
 REPORT_NOT_SHARED = "report_not_shared"
 CHALLENGE_RECEIVED = "challenge_received"
 REPORT_PUBLISHED = "report_published"
+REPORT_ACCEPTED_UNPUBLISHED = "report_accepted_unpublished"
 FEEDBACK_REQUEST = "feedback_request"
 AMBER_ACTIONS_DUE = "amber_actions_due"
 AMBER_ACTIONS_OVERDUE = "amber_actions_overdue"
@@ -107,8 +108,17 @@ KINDS: dict[str, EmailKind] = {
             REPORT_PUBLISHED,
             "Report published",
             "the delivery team and the panel",
-            "the product or delivery manager accepts a report, which publishes it",
+            "the product or delivery manager accepts a report that is published when accepted (not confidential, "
+            "and of a published type), which publishes it",
             (*_REPORT, "overall_rating", "public_link"),
+        ),
+        EmailKind(
+            REPORT_ACCEPTED_UNPUBLISHED,
+            "Report accepted, not published",
+            "the delivery team, the panel and the service assessment team",
+            "the product or delivery manager accepts the report of a confidential assessment, or of a type never "
+            "published (a peer review), which ends its process without publishing it",
+            (*_REPORT, "overall_rating", "why_not_published", "report_link"),
         ),
         EmailKind(
             FEEDBACK_REQUEST,

@@ -120,6 +120,7 @@ class NotifyTemplates(BaseGenericSetting):
     report_not_shared = _template_field(kinds.KINDS[kinds.REPORT_NOT_SHARED])
     challenge_received = _template_field(kinds.KINDS[kinds.CHALLENGE_RECEIVED])
     report_published = _template_field(kinds.KINDS[kinds.REPORT_PUBLISHED])
+    report_accepted_unpublished = _template_field(kinds.KINDS[kinds.REPORT_ACCEPTED_UNPUBLISHED])
     feedback_request = _template_field(kinds.KINDS[kinds.FEEDBACK_REQUEST])
     amber_actions_due = _template_field(kinds.KINDS[kinds.AMBER_ACTIONS_DUE])
     amber_actions_overdue = _template_field(kinds.KINDS[kinds.AMBER_ACTIONS_OVERDUE])

@@ -270,6 +270,28 @@ class _StatusChangeEmails:
             },
         )
 
+    def report_accepted_unpublished(self) -> list[NewEmail]:
+        """What the published email tells, for the report that accepting does not publish: each person is sent to the
+        report's page on their own dashboard, since the report has no public page."""
+        if self.report.accepting_publishes:
+            return []
+
+        def about(audience: str):
+            return lambda r: {
+                "overall_rating": self.report.get_overall_rating_display(),
+                "why_not_published": self.assessment.why_not_published,
+                "report_link": report_link(self.report, audience),
+            }
+
+        kind = kinds.REPORT_ACCEPTED_UNPUBLISHED
+        return [
+            *self.each(kind, delivery_team(self.assessment), about("delivery")),
+            *self.each(kind, panel(self.assessment), about("assessor")),
+            # Publishing's email leaves the service assessment team out, but here no published report shows the team
+            # that the process of an assessment it made confidential (or of a peer review) has ended.
+            *self.each(kind, assessment_team(), about("assessment_team")),
+        ]
+
     def reassessment_needed(self) -> list[NewEmail]:
         red_points = [
             f"Point {rating.number}: {rating.title}"
@@ -291,6 +313,7 @@ STATUS_CHANGE_EMAILS = {
     kinds.REPORT_SHARED: _StatusChangeEmails.report_shared,
     kinds.CHALLENGE_RECEIVED: _StatusChangeEmails.challenge_received,
     kinds.REPORT_PUBLISHED: _StatusChangeEmails.report_published,
+    kinds.REPORT_ACCEPTED_UNPUBLISHED: _StatusChangeEmails.report_accepted_unpublished,
     kinds.REASSESSMENT_NEEDED: _StatusChangeEmails.reassessment_needed,
 }
 

@@ -39,7 +39,7 @@ class TransitionSpec:
     emails: tuple[str, ...] = ()
     # Publishing follows acceptance at once, as part of it: nobody asks for it, so nothing offers or accepts it by name.
     made_by_people: bool = True
-    # "The report has been {done}." when the report is not published after it (a confidential assessment's).
+    # `done` for a report that is not published after it (a confidential assessment's): publishing's refusal says why.
     done_unpublished: str = ""
 
     @property
@@ -79,13 +79,14 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
             "shared with the delivery team",
             emails=(kinds.REPORT_SHARED,),
         ),
-        # Its emails are publishing's, which follows it; a confidential assessment's report is not published, and
-        # the person who accepted it is the one it would tell.
+        # Publishing follows it and sends its own emails; its email is for the report that publishing refuses (a
+        # confidential assessment's), whose process ends here.
         TransitionSpec(
             ReportTransition.ACCEPT,
             "accept",
             "accepted and published",
-            done_unpublished="accepted. The assessment is confidential, so the report will not be published",
+            emails=(kinds.REPORT_ACCEPTED_UNPUBLISHED,),
+            done_unpublished="accepted",
         ),
         TransitionSpec(
             ReportTransition.CHALLENGE,

@@ -102,16 +102,16 @@ def test_the_delivery_team_accepts_a_confidential_report_which_is_not_published(
     report = report_in(ReportStatus.SHARED, cast)
     client = signed_in(cast.product_manager)
     page = text(client.get(f"/team/reports/{report.pk}/"))
-    assert "This assessment is confidential" in page
+    assert "The assessment is confidential, so its report is never published." in page
     assert "Accepting publishes" not in page
     confirm = text(client.get(f"/team/reports/{report.pk}/accept/?from_status=shared"))
-    assert "it is not published, because the assessment is confidential" in confirm
+    assert "it is not published. The assessment is confidential" in confirm
     assert "Accept and publish" not in confirm
     before = set(OutboxEmail.objects.values_list("pk", flat=True))
 
     response = client.post(f"/team/reports/{report.pk}/accept/", {"from_status": "shared"}, follow=True)
 
-    assert "has been accepted. The assessment is confidential, so the report will not be published." in text(response)
+    assert "has been accepted. The assessment is confidential, so its report is never published." in text(response)
     report = ReportPage.objects.get(pk=report.pk)
     assert report.status == ReportStatus.ACCEPTED
     assert not report.live
@@ -119,11 +119,24 @@ def test_the_delivery_team_accepts_a_confidential_report_which_is_not_published(
     # The amber actions' clock starts as for any accepted report.
     [amber] = ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER)
     assert amber.due_date is not None
-    # No "published" email, with its public link, goes to anyone.
-    assert not OutboxEmail.objects.exclude(pk__in=before).filter(kind=kinds.REPORT_PUBLISHED).exists()
+    # No "published" email, with its public link, goes to anyone: the confidential one, with links to the report on
+    # each person's own pages, takes its place (tests/workflow/test_emails_lifecycle.py follows them).
+    assert {row.kind for row in OutboxEmail.objects.exclude(pk__in=before)} == {kinds.REPORT_ACCEPTED_UNPUBLISHED}
     # Nothing is left for the delivery team to do.
     later = text(client.get(f"/team/reports/{report.pk}/"))
     assert f"/team/reports/{report.pk}/accept/" not in later and "View the published report" not in later
+
+
+@pytest.mark.parametrize("status", [ReportStatus.CHALLENGED, ReportStatus.PUBLISHED])
+def test_accepting_a_confidential_report_from_the_wrong_status_is_refused_without_promising_publication(status):
+    cast = make_cast(confidential=True)
+    report = report_in(status, cast)  # a confidential one stops at accepted
+    refusal = f"This report is {report.get_status_display().lower()}, so it cannot be accepted now."
+
+    response = signed_in(cast.delivery_manager).get(f"/team/reports/{report.pk}/accept/", follow=True)
+
+    assert refusal in text(response)
+    assert "accepted and published" not in text(response)
 
 
 def test_a_reassessment_after_a_confidential_report_covers_its_red_points():

@@ -249,6 +249,16 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     daily_job(due - datetime.timedelta(days=14))
     daily_job(due + datetime.timedelta(days=1))
 
+    # A confidential assessment's report is accepted and not published: its people are sent to it on their own pages.
+    confidential = make_cast(confidential=True)
+    unpublished = report_in(ReportStatus.SHARED, confidential)
+    follow_new_links()
+    unpublished = transitions.report_transition(
+        report=unpublished, name=ReportTransition.ACCEPT, user=confidential.product_manager
+    )
+    assert unpublished.status == ReportStatus.ACCEPTED
+    follow_new_links()
+
     assert follow_new_links.kinds_seen == set(kinds.KINDS), "every kind of email was sent and its links followed"
     assert set(follow_new_links.links_followed) == set(kinds.KINDS)
     # Read again later, once the report is published, each link still leads where it did (the sign-in link,

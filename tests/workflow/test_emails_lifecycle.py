@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from notify import kinds
 from notify.models import OutboxEmail, OutboxStatus
-from tests.cast import make_cast, report_in
-from tests.notify_fixtures import addresses, running_fake_notify, sent
+from tests.cast import make_cast, report_in, signed_in
+from tests.notify_fixtures import addresses, running_fake_notify, sent, template_id
 from workflow.emails import STATUS_CHANGE_EMAILS, queue_for_status_change, status_change_event
 from workflow.models import ReportStatus
 from workflow.services import transitions
@@ -250,17 +250,61 @@ def test_every_email_a_transition_declares_is_a_catalogued_kind_the_workflow_wri
     assert declared == set(STATUS_CHANGE_EMAILS)
 
 
-@pytest.mark.parametrize("name", [ReportTransition.CHECK, ReportTransition.ACCEPT])
-def test_transitions_that_declare_no_email_send_none(fake_notify, django_capture_on_commit_callbacks, name):
+def test_a_transition_that_declares_no_email_sends_none(fake_notify, django_capture_on_commit_callbacks):
     cast = make_cast()
-    status = {ReportTransition.CHECK: ReportStatus.SUBMITTED, ReportTransition.ACCEPT: ReportStatus.SHARED}[name]
-    report = report_in(status, cast)
-    user = cast.assessment_team if name == ReportTransition.CHECK else cast.product_manager
+    report = report_in(ReportStatus.SUBMITTED, cast)
     before = set(OutboxEmail.objects.values_list("pk", flat=True))  # from getting the report to its status
 
     with django_capture_on_commit_callbacks(execute=True):
-        transitions.report_transition(report=report, name=name, user=user)
+        transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.assessment_team)
 
-    new = {row.kind for row in OutboxEmail.objects.exclude(pk__in=before)}
-    # Accepting publishes, and publishing's own emails are all that goes.
-    assert new == (set() if name == ReportTransition.CHECK else {kinds.REPORT_PUBLISHED})
+    assert not OutboxEmail.objects.exclude(pk__in=before).exists()
+
+
+def test_accepting_a_report_that_is_published_sends_only_publishings_emails(
+    fake_notify, django_capture_on_commit_callbacks
+):
+    cast = make_cast()
+    report = report_in(ReportStatus.SHARED, cast)
+    before = set(OutboxEmail.objects.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
+
+    # Accepting wrote no email in its transaction, so its emails were worked out again after commit, with the report
+    # published by then: still none of its own.
+    assert {row.kind for row in OutboxEmail.objects.exclude(pk__in=before)} == {kinds.REPORT_PUBLISHED}
+    assert sent(fake_notify, kinds.REPORT_ACCEPTED_UNPUBLISHED) == []
+
+
+def test_accepting_a_confidential_report_tells_the_delivery_team_panel_and_assessment_team_where_to_read_it(
+    fake_notify, django_capture_on_commit_callbacks
+):
+    cast = make_cast(confidential=True)
+    report = report_in(ReportStatus.SHARED, cast)
+    before = len(sent(fake_notify))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
+
+    assert [email["template_id"] for email in sent(fake_notify)[before:]] == [
+        template_id(kinds.REPORT_ACCEPTED_UNPUBLISHED)
+    ] * 7
+    links = {
+        "delivery:report": [cast.product_manager, cast.delivery_manager, cast.sro],
+        "assessor:report": [cast.lead, cast.researcher, cast.observer],
+        "assessment_team:report": [cast.assessment_team],
+    }
+    assert addresses(fake_notify, kinds.REPORT_ACCEPTED_UNPUBLISHED) == emails_of(
+        [person for people in links.values() for person in people]
+    )
+    received = {email["email_address"]: email for email in sent(fake_notify, kinds.REPORT_ACCEPTED_UNPUBLISHED)}
+    for page, people in links.items():
+        for person in people:
+            email = received[person.email]
+            assert_complete(email, kinds.REPORT_ACCEPTED_UNPUBLISHED)
+            assert email["personalisation"]["overall_rating"] == "Amber"
+            link = email["personalisation"]["report_link"]
+            assert link == "http://testserver" + reverse(page, args=[report.pk])
+            assert signed_in(person).get(link).status_code == 200, (person.email, link)
+    assert "so its report is never published" in received[cast.product_manager.email]["body"]

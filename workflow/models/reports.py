@@ -101,6 +101,9 @@ COMPLETE_REPORT = [
     no_actions_on_green_points,
     overall_rating_given,
 ]
+# What publishing asks of a report besides being accepted. Accepting publishes a report that meets them, and ends the
+# process of one that does not.
+PUBLISHABLE = [published_when_accepted]
 
 
 class ReportPagePermissionTester(PagePermissionTester):
@@ -300,10 +303,17 @@ class ReportPage(ConcurrentTransitionMixin, Page):
         source=ReportStatus.ACCEPTED,
         target=ReportStatus.PUBLISHED,
         permission=_responder,
-        conditions=[published_when_accepted],
+        conditions=PUBLISHABLE,
     )
     def mark_published(self):
         pass
+
+    @property
+    def accepting_publishes(self) -> bool:
+        """Whether accepting this report publishes it, as publishing's own conditions say. It asks the conditions, not
+        the status, so that the answer holds once the report is published: a status change's emails may be worked out
+        again after commit (workflow.emails.queue_for_status_change)."""
+        return all(condition(self) for condition in PUBLISHABLE)
 
 
 class PointRating(models.Model):

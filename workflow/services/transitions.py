@@ -88,16 +88,22 @@ def status_changed_reason(report: ReportPage, expected_status: str | None, user)
     return STATUS_CHANGED.format(status=status)
 
 
+def _done(report: ReportPage, transition: TransitionSpec) -> str:
+    # Asked only when refusing: whether accepting publishes reads the assessment, a query most callers need not make.
+    return transition.done_for(published=report.accepting_publishes)
+
+
 def refusal_reasons(report: ReportPage, transition: TransitionSpec, comment: str = "") -> list[str]:
     """Why the transition cannot happen now, assuming the person may make it; empty when it can."""
     meta = _meta(report, transition)
     if not meta.has_transition(report.status):
-        return [f"This report is {report.get_status_display().lower()}, so it cannot be {transition.done} now."]
+        status = report.get_status_display().lower()
+        return [f"This report is {status}, so it cannot be {_done(report, transition)} now."]
     reasons = []
     for condition in meta.get_transition(report.status).conditions:
         refusal = condition.refusal(report) if isinstance(condition, Condition) else None
         if refusal is None and not condition(report):
-            refusal = f"The report cannot be {transition.done} now."
+            refusal = f"The report cannot be {_done(report, transition)} now."
         if refusal:
             reasons.append(refusal)
     if transition.takes_comment and not comment.strip():
@@ -138,7 +144,7 @@ def _perform(
     if transition.name == ReportTransition.ACCEPT:
         _start_amber_actions_clock(locked, user)
         # Publishing's own conditions say whether it follows (a confidential assessment's report ends here, accepted).
-        if not refusal_reasons(locked, TRANSITIONS[ReportTransition.PUBLISH]):
+        if locked.accepting_publishes:
             _publish(locked, user)
         locked.refresh_from_db()
     return locked

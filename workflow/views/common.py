@@ -96,8 +96,12 @@ def perform_transition(request, report: ReportPage, name: ReportTransition, *, c
         for reason in refused.reasons:
             messages.error(request, reason)
         return False
-    done = TRANSITIONS[name].done_for(published=changed.status == ReportStatus.PUBLISHED)
-    messages.success(request, f"The report for {report.title} has been {done}.")
+    transition = TRANSITIONS[name]
+    published = changed.status == ReportStatus.PUBLISHED
+    said = [f"The report for {report.title} has been {transition.done_for(published=published)}."]
+    if transition.done_unpublished and not published:
+        said += refusal_reasons(changed, TRANSITIONS[ReportTransition.PUBLISH])
+    messages.success(request, " ".join(said))
     return True
 
 
