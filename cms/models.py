@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import ContentBlock
+from .forms import ServiceStandardForm
 
 
 class StandardStatus(models.TextChoices):
@@ -45,6 +46,7 @@ class ServiceStandard(ClusterableModel):
 
     history = HistoricalRecords()
     objects = ServiceStandardQuerySet.as_manager()
+    base_form_class = ServiceStandardForm
 
     panels = [
         FieldPanel("name"),

@@ -228,3 +228,43 @@ def test_a_peer_reviews_report_ends_accepted_and_is_never_published(client):
     assert not report.live
     assert client.get(report.url or f"/reports/{report.slug}/").status_code == 404
     assert report.title not in body(client.get("/reports/export.csv"))
+
+
+def test_a_version_in_use_keeps_its_points_and_stays_published():
+    team = signed_in(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    standard = AssessmentFactory().standard
+    fields = {
+        "name": standard.name,
+        "version": standard.version,
+        "effective_from": standard.effective_from.isoformat(),
+        "status": standard.status,
+    }
+    url = f"/admin/snippets/cms/servicestandard/edit/{standard.pk}/"
+
+    fewer = standard_form(fields, points_of(standard)[:13])
+    response = team.post(url, fewer)
+    assert response.status_code == 200
+    assert "its points cannot be added, removed or renumbered" in response.content.decode()
+    renumbered = points_of(standard)
+    renumbered[13]["number"] = 15
+    assert (
+        "cannot be added, removed or renumbered" in team.post(url, standard_form(fields, renumbered)).content.decode()
+    )
+    drafted = team.post(url, standard_form({**fields, "status": StandardStatus.DRAFT}, points_of(standard)))
+    assert "so it stays published" in drafted.content.decode()
+
+    standard.refresh_from_db()
+    assert standard.is_published and standard.points.count() == 14
+    assert standard.points.get(number=14).title == "Operate a reliable service"
+
+
+def test_two_points_with_one_number_are_refused_with_a_message_not_an_error_page():
+    team = signed_in(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    point = {"title": "A point", "service_manual_url": "https://www.gov.uk/service-manual"}
+    fields = {"name": "Test standard", "version": "1", "effective_from": "2027-01-01", "status": StandardStatus.DRAFT}
+    response = team.post(
+        "/admin/snippets/cms/servicestandard/add/",
+        standard_form(fields, [{**point, "number": 1, "slug": "a"}, {**point, "number": 1, "slug": "b"}]),
+    )
+    assert response.status_code == 200
+    assert not ServiceStandard.objects.filter(name="Test standard").exists()
