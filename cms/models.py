@@ -128,6 +128,7 @@ class PointsInScope(models.TextChoices):
     ALL = "all", "Every point of the standard"
     RED = "red", "The points rated red at the assessment it follows"
     AMBER = "amber", "The points rated amber at the assessment it follows"
+    CHOSEN = "chosen", "The points chosen when it is booked"
 
     @classmethod
     def following_an_assessment(cls) -> list[str]:

@@ -268,3 +268,51 @@ def test_two_points_with_one_number_are_refused_with_a_message_not_an_error_page
     )
     assert response.status_code == 200
     assert not ServiceStandard.objects.filter(name="Test standard").exists()
+
+
+def test_the_team_makes_a_type_whose_points_are_chosen_when_booking_and_books_one():
+    cast = make_cast()
+    team = signed_in(cast.assessment_team)
+    gov_uk = ServiceStandard.objects.get(name=GOV_UK)
+    response = team.post(
+        "/admin/snippets/cms/assessmenttype/add/",
+        {
+            "name": "Focused review",
+            "slug": "focused-review",
+            "stage_suffix": "focused review",
+            "standard": gov_uk.pk,
+            "scope": "chosen",
+            "published": "on",
+            "sort_order": 9,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    pm = signed_in(cast.product_manager)
+    assert "Focused review" in pm.get("/bookings/new/").content.decode()
+    asked = pm.post(
+        "/bookings/new/", {"service": cast.assessment.service.pk, "kind": "focused-review", "phase": "public_beta"}
+    )
+    assert asked.status_code == 302, asked.content.decode()[:2000]
+    booking = cast.assessment.service.booking_requests.get()
+
+    decide = f"/admin/bookings/decide/{booking.pk}/"
+    assert "Points to cover" in team.get(decide).content.decode()
+    answer = {"decision": "accept", "date": "2027-02-01", "panel_lead": cast.lead.pk}
+    for typed, message in [
+        ("", "Enter the points this focused review covers."),
+        ("three", "Enter point numbers separated by commas"),
+        ("3, 15", "has no point 15: it has points 1 to 14."),
+    ]:
+        refused = team.post(decide, {**answer, "points_chosen": typed})
+        assert refused.status_code == 200
+        assert message in refused.content.decode(), typed
+    booking.refresh_from_db()
+    assert booking.assessment is None
+
+    assert team.post(decide, {**answer, "points_chosen": "9, 3"}).status_code == 302
+    booking.refresh_from_db()
+    assessment = booking.assessment
+    assert assessment.points_chosen == [3, 9]
+    assert list(assessment.report.ratings.values_list("number", flat=True)) == [3, 9]
+    assert assessment.stage_label == "Public beta focused review"

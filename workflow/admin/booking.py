@@ -16,7 +16,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from cms.dates import AdminDateInput, DateField
+from cms.models import PointsInScope
 from workflow import permissions, roles
+from workflow.forms.base import PointNumbersField
 from workflow.models import Assessment, BookingRequest, BookingStatus, PanelRole
 from workflow.services.booking import BookingRefused, booking_accept, booking_reject, open_amber_actions
 
@@ -41,8 +43,15 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, booking: BookingRequest, **kwargs):
         super().__init__(*args, **kwargs)
+        if booking.type.scope == PointsInScope.CHOSEN:
+            self.fields["points_chosen"] = PointNumbersField(
+                required=False,
+                label="Points to cover",
+                help_text=f"The points of the {booking.type.standard.name} this {booking.type.name.lower()} covers, "
+                "for example 3, 5, 9.",
+            )
         for role, label in PanelRole.choices:
             self.fields[f"panel_{role}"] = forms.ModelChoiceField(queryset=_assessors(), required=False, label=label)
 
@@ -75,7 +84,7 @@ class DecideView(WagtailAdminTemplateMixin, FormView):
         if not permissions.may_decide_booking(request.user):
             raise PermissionDenied
         self.booking = get_object_or_404(
-            BookingRequest.objects.select_related("service", "requested_by"), pk=kwargs["pk"]
+            BookingRequest.objects.select_related("service", "requested_by", "type__standard"), pk=kwargs["pk"]
         )
         if self.booking.status != BookingStatus.REQUESTED:
             messages.error(request, f"This request has already been {self.booking.get_status_display().lower()}.")
@@ -94,6 +103,9 @@ class DecideView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.get_page_title()},
         ]
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "booking": self.booking}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(booking=self.booking, open_amber_actions=open_amber_actions(self.booking.service))
@@ -109,6 +121,7 @@ class DecideView(WagtailAdminTemplateMixin, FormView):
                     date=data["date"],
                     panel=form.panel(),
                     confidential=data["confidential"],
+                    points_chosen=data.get("points_chosen"),
                 )
                 messages.success(
                     self.request, f"Accepted: {booking.assessment} is booked and its draft report is ready."

@@ -15,6 +15,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from workflow import permissions, roles
+from workflow.forms.base import PointNumbersField
 from workflow.models import (
     Assessment,
     DeliveryTeamMember,
@@ -131,10 +132,15 @@ class AssessmentViewSet(WorkflowModelViewSet):
     name = "assessments"
     icon = "clipboard-list"
     index_view_class = AssessmentIndexView
-    form_fields = ["service", "type", "phase", "date", "follows", "confidential"]
+    form_fields = ["service", "type", "phase", "date", "follows", "points_chosen", "confidential"]
     list_filter = ["type", "phase", "confidential", "service__department", "date"]
     search_fields = ["service__name", "service__department__name"]
     ordering = ["-date", "-pk"]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "points_chosen":
+            return PointNumbersField(required=False, label="Points to cover", help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
     @cached_property
     def list_display(self):

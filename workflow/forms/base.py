@@ -60,3 +60,24 @@ class WithoutNullCharactersForm(forms.Form):
                 code, message = NULL_CHARACTERS, field.error_messages.get(NULL_CHARACTERS) or NULL_CHARACTERS_MESSAGE
             self.add_error(name, forms.ValidationError(message, code=code))
         return cleaned_data
+
+
+class PointNumbersField(forms.CharField):
+    """Point numbers typed as "3, 5, 9": whether each is a point of the standard is the assessment's rule
+    (Assessment.clean), since only it knows the standard."""
+
+    default_error_messages = {"invalid": "Enter point numbers separated by commas, for example 3, 5, 9"}
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(number) for number in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return []
+        parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        if not all(part.isascii() and part.isdigit() and len(part) <= 3 for part in parts):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return sorted({int(part) for part in parts})

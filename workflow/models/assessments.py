@@ -90,6 +90,12 @@ class Assessment(models.Model):
     standard = models.ForeignKey(
         "cms.ServiceStandard", on_delete=models.PROTECT, related_name="assessments", editable=False
     )
+    points_chosen = models.JSONField(
+        "points to cover",
+        default=list,
+        blank=True,
+        help_text="For a type whose points are chosen when booking: their numbers, for example 3, 5, 9.",
+    )
     confidential = models.BooleanField(
         default=False,
         help_text=(
@@ -192,9 +198,30 @@ class Assessment(models.Model):
             )
         if not kind.follows_an_assessment and self.follows is not None:
             raise ValidationError({"follows": f"A {kind.name.lower()} does not follow an earlier assessment."})
+        self._clean_points_chosen(kind)
         report = getattr(self, "report", None) if self.pk else None
         if report is not None and Assessment.objects.filter(pk=self.pk).exclude(type=kind).exists():
             raise ValidationError({"type": "The report has been started with this type’s points, so it cannot change."})
+
+    def _clean_points_chosen(self, kind: AssessmentType):
+        if kind.scope != PointsInScope.CHOSEN:
+            if self.points_chosen:
+                raise ValidationError(
+                    {"points_chosen": f"A {kind.name.lower()} covers its own points: leave this empty."}
+                )
+            return
+        if not self.points_chosen:
+            raise ValidationError({"points_chosen": f"Enter the points this {kind.name.lower()} covers."})
+        standard = self.standard if self.standard_id else self.standard_to_use()
+        numbers = set(standard.points.values_list("number", flat=True))
+        unknown = [number for number in self.points_chosen if number not in numbers]
+        if unknown:
+            listed = ", ".join(str(number) for number in unknown)
+            raise ValidationError(
+                {
+                    "points_chosen": f"The {standard} has no point {listed}: it has points 1 to {max(numbers, default=0)}."
+                }
+            )
 
     @property
     def must_be_confidential(self) -> bool:

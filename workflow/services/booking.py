@@ -129,10 +129,17 @@ def _open_for_decision(booking: BookingRequest, user) -> BookingRequest:
 
 @transaction.atomic
 def booking_accept(
-    *, booking: BookingRequest, user, date: datetime.date, panel: list[tuple], confidential: bool = False
+    *,
+    booking: BookingRequest,
+    user,
+    date: datetime.date,
+    panel: list[tuple],
+    confidential: bool = False,
+    points_chosen: list[int] | None = None,
 ) -> BookingRequest:
     """Makes the assessment on `date` with the panel (a list of (user, PanelRole)) and its draft report; a
-    confidential one's report is never published."""
+    confidential one's report is never published. `points_chosen` are the points of a type whose points are
+    chosen when booking."""
     booking = _open_for_decision(booking, user)
     assessment = Assessment(
         service=booking.service,
@@ -140,6 +147,7 @@ def booking_accept(
         date=date,
         type=booking.type,
         follows=booking.follows if booking.type.follows_an_assessment else None,
+        points_chosen=points_chosen or [],
     )
     assessment.confidential = confidential or assessment.must_be_confidential
     try:

@@ -22,12 +22,15 @@ def reports_index_page():
 
 
 def points_in_scope(assessment: Assessment) -> list[ServiceStandardPoint]:
-    """The points of the assessment's standard its type covers: all of them, or those rated red (a reassessment)
-    or amber (an amber evidence review) in the report of the assessment it follows."""
+    """The points of the assessment's standard its type covers: all of them, those chosen when it was booked, or
+    those rated red (a reassessment) or amber (an amber evidence review) in the report of the assessment it
+    follows."""
     points = ServiceStandardPoint.objects.filter(standard_id=assessment.standard_id).in_order()
     scope = assessment.type.scope
     if scope == PointsInScope.ALL:
         return list(points)
+    if scope == PointsInScope.CHOSEN:
+        return list(points.filter(number__in=assessment.points_chosen))
     rated = PointRating.objects.filter(
         report__assessment=assessment.follows,
         # Published, or accepted and never published: either way its ratings stand.
