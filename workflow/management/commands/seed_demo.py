@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
+from cms.models import AssessmentType
 from workflow import deadlines, emails, roles
 from workflow.demo.findings import Setting, Written, write
 from workflow.models import (
@@ -274,6 +275,32 @@ SERVICES = [
             out_of_scope="take claims for damage to vehicles",
         ),
     ),
+    DemoService(
+        "Department of Health and Social Care",
+        "Order a repeat prescription",
+        "Lets people registered with a GP practice in England order their repeat medicines online and choose the "
+        "pharmacy that dispenses them.",
+        "Patients on repeat medicines, often older people and their carers, and GP practice and pharmacy staff.",
+        Setting(
+            who="patients",
+            who_also="GP practice receptionists and pharmacists",
+            task="order a repeat prescription",
+            offline="handing in the paper repeat slip at the practice",
+            support="the GP practice's reception",
+            partner="community pharmacies",
+            legacy="the GP practice clinical systems",
+            stack="TypeScript and NestJS",
+            hosting="Azure, through NHS England's cloud platform",
+            common="the NHS design system and NHS login",
+            login="NHS login",
+            measure="the share of repeat prescriptions ordered online",
+            data="medicines and health records",
+            tricky="medicines that need a review before they are issued again",
+            pattern="choosing a nominated pharmacy",
+            peak="the week before a bank holiday",
+            out_of_scope="order medicines that are not on a repeat list",
+        ),
+    ),
 ]
 
 
@@ -297,6 +324,7 @@ class Story:
     letters: str
     steps: tuple[Step, ...] = ()
     reassessment: bool = False  # of the service's earlier assessment in the same phase
+    type: str = ""  # the assessment type's slug, when it is neither an assessment nor a reassessment
     # Findings the story needs word for word, in place of the ones `findings.write` picks.
     written: dict[int, Written] = field(default_factory=dict)
     # Actions first written too vaguely, which the panel rewrites when the report comes back to it.
@@ -452,6 +480,29 @@ STORIES = [
     ),
     # The panel met yesterday and is still writing.
     Story("Report a pothole", Phase.PRIVATE_BETA, held=1, letters="ggggagg"),
+    # Assessed against the NHS service standard's 17 points.
+    Story(
+        "Order a repeat prescription",
+        Phase.PUBLIC_BETA,
+        held=60,
+        letters="ggggggggggggggggg",
+        type="nhs-assessment",
+        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.ACCEPT, 6, t(10, 45))),
+        written={
+            15: Written(
+                "The team gives its members time for learning and for recovering after difficult research sessions "
+                "with patients, and talks openly about the pressure of working on a service people rely on."
+            ),
+            16: Written(
+                "The clinical safety officer keeps the hazard log up to date each sprint, and the team has a clinical "
+                "safety case report signed off under DCB0129."
+            ),
+            17: Written(
+                "Orders reach GP practice systems through the GP Connect interfaces, and the team tested them with "
+                "both of the main clinical system suppliers."
+            ),
+        },
+    ),
 ]
 LETTERS = {"g": Rating.GREEN, "a": Rating.AMBER, "r": Rating.RED}
 
@@ -544,7 +595,11 @@ class Command(BaseCommand):
                 # Booked three weeks ahead.
                 with happening_at(self._moment(held - datetime.timedelta(days=21), t(9, 30))):
                     assessment = Assessment.objects.create(
-                        service=service, phase=story.phase, follows=earlier, date=held
+                        service=service,
+                        phase=story.phase,
+                        follows=earlier,
+                        date=held,
+                        **({"type": AssessmentType.objects.get(slug=story.type)} if story.type else {}),
                     )
                     for username, role in PANEL:
                         PanelMember.objects.create(assessment=assessment, user=self.people[username], role=role)
