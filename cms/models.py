@@ -53,7 +53,7 @@ class ServiceStandard(ClusterableModel):
         FieldPanel("version"),
         FieldPanel("effective_from"),
         FieldPanel("status"),
-        InlinePanel("points", label="Points", min_num=1, heading="Points"),
+        InlinePanel("points", label="Point", min_num=1, heading="Points"),
     ]
 
     class Meta:

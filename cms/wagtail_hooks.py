@@ -1,4 +1,5 @@
 from django.http import Http404
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic.chooser import CreateView as ChooserCreateView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
@@ -40,7 +41,13 @@ class AssessmentTypeViewSet(SnippetViewSet):
     model = AssessmentType
     icon = "tasks"
     menu_label = "Assessment types"
-    list_display = ["name", "stage_suffix", "standard", "scope", "published"]
+    list_display = [
+        "name",
+        "stage_suffix",
+        "standard",
+        "scope",
+        BooleanColumn("published", label="Published when accepted"),
+    ]
     ordering = ["sort_order", "name"]
     chooser_viewset_class = ChooserViewSetWithoutCreate
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -207,7 +207,8 @@ class BookingViewSet(ModelViewSet):
     @cached_property
     def list_display(self):
         return [
-            Column("service", label="Service", accessor="service"),
+            # The request's page (its details and, while it waits, the answer) is a click on the service's name.
+            TitleColumn("service", label="Service", accessor="service", url_name="bookings:inspect"),
             Column("type", label="Request", accessor="type"),
             Column("phase", label="Phase", accessor="get_phase_display"),
             StatusTagColumn(
