@@ -217,6 +217,7 @@ def build_world():
     from workflow.models import (
         DeliveryTeamMember,
         Phase,
+        PolicyFigures,
         ReportAction,
         ReportFormHelpTexts,
         ReportStatus,
@@ -290,6 +291,7 @@ def build_world():
         "sro_email": cast.sro.email,
         "notify_templates": NotifyTemplates.load().pk,
         "help_texts": ReportFormHelpTexts.load().pk,
+        "policy_figures": PolicyFigures.load().pk,
         "person": cast.assessor_not_on_panel.pk,
         "person_form": {
             "first_name": "Changed",
@@ -341,6 +343,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         FeedbackInvitation,
         PanelMember,
         PointRating,
+        PolicyFigures,
         ReportAction,
         ReportFormHelpTexts,
         ReportPage,
@@ -370,6 +373,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         ServiceStandardPoint: ("title",),
         NotifyTemplates: every_field(NotifyTemplates),
         ReportFormHelpTexts: every_field(ReportFormHelpTexts),
+        PolicyFigures: every_field(PolicyFigures),
         Revision: ("object_id",),
         get_document_model(): ("title",),
         get_user_model(): ("email", "first_name", "last_name", "password", "is_active", "is_staff", "is_superuser"),

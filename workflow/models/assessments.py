@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from workflow import deadlines
+
 from .choices import DeliveryTeamRole, PanelRole, Phase, ReportStatus
 
 
@@ -76,6 +78,9 @@ class Assessment(models.Model):
             "the process."
         ),
     )
+    # The figure in force when the assessment was booked (Settings > Policy figures): its report's share-by date keeps
+    # it, and moves with the date if the assessment is rescheduled.
+    share_within_days = models.PositiveSmallIntegerField("days to share the report", editable=False)
 
     history = HistoricalRecords()
     objects = AssessmentQuerySet.as_manager()
@@ -89,6 +94,15 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} – {self.stage_label} – {self.date:%-d %B %Y}"
+
+    def save(self, *args, **kwargs):
+        if self.share_within_days is None:
+            self.share_within_days = deadlines.in_force().share_within_days
+        super().save(*args, **kwargs)
+
+    @property
+    def share_due(self):
+        return deadlines.share_due(self.date, self.share_within_days)
 
     @property
     def is_reassessment(self) -> bool:
