@@ -71,7 +71,7 @@ def type_the_figures(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0003_guidance_and_footer_pages'),
+        ('cms', '0007_points_chosen_when_booking'),
     ]
 
     operations = [

@@ -38,7 +38,7 @@ def typed_figures_again(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0010_assessment_confidential'),
+        ('workflow', '0014_assessment_points_chosen'),
     ]
 
     operations = [

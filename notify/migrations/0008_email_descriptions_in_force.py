@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notify', '0006_email_descriptions_from_deadlines'),
+        ('notify', '0007_report_accepted_unpublished'),
     ]
 
     operations = [
