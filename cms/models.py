@@ -11,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from . import figures
 from .blocks import ContentBlock
 from .forms import ServiceStandardForm
 
@@ -199,7 +200,7 @@ class AssessmentType(models.Model):
 
 class HomePage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-    body = StreamField(ContentBlock(), blank=True)
+    body = StreamField(ContentBlock(), blank=True, help_text=figures.HELP_TEXT)
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
@@ -210,7 +211,7 @@ class HomePage(Page):
 
 class GuidancePage(Page):
     summary = models.CharField(max_length=500, blank=True, help_text="One sentence under the title.")
-    body = StreamField(ContentBlock(), blank=True)
+    body = StreamField(ContentBlock(), blank=True, help_text=figures.HELP_TEXT)
 
     parent_page_types = ["cms.HomePage", "cms.GuidancePage"]
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]

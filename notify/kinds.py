@@ -5,12 +5,23 @@ personalisation the service sends, and `check_notify_templates` checks that each
 asks for nothing more. README.md ("Emails") documents the same table for people.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-# The figures of the process that sends the emails, for the {NAMES} in a kind's `trigger`: the sending app registers
-# them when it starts (workflow registers workflow.deadlines'), so "3 working days before" is written once, where the
-# process keeps it, and notify still imports nothing of the process.
-FIGURES: dict[str, object] = {}
+
+def _no_figures() -> Mapping[str, object]:
+    return {}
+
+
+# Where the {NAMES} in a kind's `trigger` are read: the sending app registers it when it starts (workflow registers its
+# policy figures in force), so "3 working days before" is written once, where the process keeps it, says the figure
+# the team has set now, and notify still imports nothing of the process.
+_figures: Callable[[], Mapping[str, object]] = _no_figures
+
+
+def register_figures(figures: Callable[[], Mapping[str, object]]) -> None:
+    global _figures
+    _figures = figures
 
 
 class _Unfilled(dict):
@@ -28,8 +39,10 @@ class EmailKind:
 
     @property
     def when(self) -> str:
-        """What sends it, in words, with the process's figures."""
-        return self.trigger.format_map(_Unfilled(FIGURES))
+        """What sends it, in words, with the process's figures in force."""
+        if "{" not in self.trigger:
+            return self.trigger
+        return self.trigger.format_map(_Unfilled(_figures()))
 
 
 REPORT_SUBMITTED = "report_submitted"

@@ -100,12 +100,12 @@ class OutboxEmail(models.Model):
 
 
 def _template_field(kind: kinds.EmailKind) -> models.CharField:
-    def help_text() -> str:
-        personalisation = ", ".join(f"(({name}))" for name in kind.personalisation)
-        return f"Sent to {kind.to} when {kind.when}. Personalisation: {personalisation}."
+    return models.CharField(kind.name, max_length=36, blank=True)
 
-    # Lazy: the sending app registers the figures in `when` after this class is made (kinds.FIGURES).
-    return models.CharField(kind.name, max_length=36, blank=True, help_text=lazy(help_text, str)())
+
+def _description(kind: kinds.EmailKind) -> str:
+    personalisation = ", ".join(f"(({name}))" for name in kind.personalisation)
+    return f"Sent to {kind.to} when {kind.when}. Personalisation: {personalisation}."
 
 
 @register_setting(icon="mail")
@@ -129,7 +129,9 @@ class NotifyTemplates(BaseGenericSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel(key) for key in kinds.KINDS],
+            # The panel's help, not the field's: it says the figures in force (kinds.register_figures) each time the
+            # page is shown, and a field's help text is written into migrations.
+            [FieldPanel(key, help_text=lazy(_description, str)(kind)) for key, kind in kinds.KINDS.items()],
             heading="Template ids",
             help_text="Each template's id from GOV.UK Notify. Leave one blank to use this deployment's default.",
         ),

@@ -12,11 +12,13 @@ from wagtail.api.v2.serializers import (
     PageHtmlUrlField,
     PageParentField,
     PageSerializer,
+    StreamField,
     get_serializer_class,
 )
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from cms import figures
 from cms.models import GuidancePage
 from cms.public_address import absolute_url, page_url, rebased
 from workflow.models import ReportPage
@@ -67,7 +69,27 @@ REPORT_API_FIELDS = [
     APIField("service_users"),
     APIField("points", serializer=PointSerializer(source="ratings", many=True, read_only=True)),
 ]
-GUIDANCE_API_FIELDS = [APIField("summary"), APIField("body")]
+
+
+class BodyWithFigures(StreamField):
+    """A content page's body as Wagtail's API gives it, with the figures its text names (`{SHARE_WITHIN_DAYS}`) as
+    they stand, as the page itself shows them (cms.figures)."""
+
+    def to_representation(self, value):
+        return _with_figures(super().to_representation(value), figures.in_force(self.context.get("request")))
+
+
+def _with_figures(value, in_force):
+    if isinstance(value, str):
+        return figures.fill(value, in_force)
+    if isinstance(value, list):
+        return [_with_figures(item, in_force) for item in value]
+    if isinstance(value, dict):
+        return {key: _with_figures(item, in_force) for key, item in value.items()}
+    return value
+
+
+GUIDANCE_API_FIELDS = [APIField("summary"), APIField("body", serializer=BodyWithFigures())]
 
 
 # As long as the public reports list's search box: a longer query is no search a person types, and every word

@@ -10,15 +10,17 @@ class WorkflowConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
+        from cms import figures
         from notify import kinds
 
         from . import deadlines
         from .roles import ensure_groups_after_migrate
         from .services.people import connect_recording
 
-        # The emails' descriptions (the Notify templates' help in the admin, check_notify_templates) say when each is
-        # sent with these figures.
-        kinds.FIGURES.update(deadlines.figures())
+        # The emails' descriptions (the Notify templates' help in the admin) and the team's own text in the CMS say
+        # the figures in force, read when they are shown.
+        kinds.register_figures(lambda: deadlines.in_force().by_name())
+        figures.register(lambda request: deadlines.in_force(request).by_name())
 
         # After every app's permissions exist: post_migrate for this app runs once all migrations have run.
         post_migrate.connect(ensure_groups_after_migrate, sender=self, dispatch_uid="workflow.ensure_groups")

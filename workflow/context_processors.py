@@ -1,10 +1,11 @@
-"""The process's figures for every template, so a page says "within 7 days" by asking `workflow.deadlines`, never by
-typing the number: `{{ deadlines.SHARE_WITHIN_DAYS }}`."""
+"""The process's figures for every template, as the team has set them now, so a page says "within 7 days" by asking
+`workflow.deadlines`, never by typing the number: `{{ deadlines.SHARE_WITHIN_DAYS }}`."""
+
+from django.utils.functional import SimpleLazyObject
 
 from workflow import deadlines as _deadlines
 
-FIGURES = _deadlines.figures()
-
 
 def deadlines(request):
-    return {"deadlines": FIGURES}
+    # Lazy: only a page that shows a figure reads the setting, and then once for the whole request.
+    return {"deadlines": SimpleLazyObject(lambda: _deadlines.in_force(request).by_name())}

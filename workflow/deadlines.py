@@ -1,30 +1,52 @@
 """Every deadline of the report process, in one place.
 
+The figures are the service assessment team's to set, in the admin's Settings > Policy figures (`in_force`). With
+their defaults:
+
 - A report is shared with the delivery team within 7 days of the assessment.
-- The team has 10 working days from sharing to accept or challenge it; working days exclude weekends
-  and England and Wales bank holidays.
+- The team has 10 working days from sharing to accept or challenge it, and is reminded 3 working days before the
+  deadline; working days exclude weekends and England and Wales bank holidays.
 - Amber actions are due 3 calendar months after the report is accepted; the delivery team is reminded 14 days before.
+- Each deadline keeps the figures in force when its clock started, stored beside what it times: the assessment's
+  when it was booked, the report's response figures when it was shared, its amber actions' when it was accepted. So
+  a change of figure applies to clocks started after it and never moves a deadline already running.
 - A deadline is met on its own day and missed from the day after (`is_missed`): every page, list and email that
   calls something late or overdue asks this module.
 """
 
 import datetime
-from functools import lru_cache
+from dataclasses import dataclass, fields
 
 import holidays
 from dateutil.relativedelta import relativedelta
-
-SHARE_WITHIN_DAYS = 7
-RESPOND_WITHIN_WORKING_DAYS = 10
-AMBER_ACTIONS_WITHIN_MONTHS = 3
-RESPONSE_REMINDER_WORKING_DAYS_BEFORE = 3
-AMBER_ACTIONS_REMINDER_DAYS_BEFORE = 14
+from django.db.models import DateField, F, Func
 
 
-@lru_cache(maxsize=64)
-def figures() -> dict[str, int]:
-    """Every figure above by its name, for templates (workflow.context_processors) and email descriptions."""
-    return {name: value for name, value in globals().items() if name.isupper() and isinstance(value, int)}
+@dataclass(frozen=True)
+class Figures:
+    share_within_days: int = 7
+    respond_within_working_days: int = 10
+    response_reminder_working_days_before: int = 3
+    amber_actions_within_months: int = 3
+    amber_actions_reminder_days_before: int = 14
+
+    def by_name(self) -> dict[str, int]:
+        """Each figure under the name that pages (`{{ deadlines.SHARE_WITHIN_DAYS }}`), the emails' descriptions and
+        the team's own text in the CMS (`{SHARE_WITHIN_DAYS}`) call it by."""
+        return {field.name.upper(): getattr(self, field.name) for field in fields(self)}
+
+
+DEFAULTS = Figures()
+
+
+def in_force(request=None) -> Figures:
+    """The figures as the team has set them now. Read afresh each time, so a change applies to the very next clock;
+    given the request, once for the whole request."""
+    # Imported when asked: workflow.models uses the rules below.
+    from workflow.models import PolicyFigures
+
+    setting = PolicyFigures.load(request)
+    return Figures(**{field.name: getattr(setting, field.name) for field in fields(Figures)})
 
 
 def _bank_holidays(year: int) -> frozenset[datetime.date]:
@@ -59,32 +81,55 @@ def is_missed(due: datetime.date, today: datetime.date) -> bool:
     return due < today
 
 
-def share_due(assessment_date: datetime.date) -> datetime.date:
-    return assessment_date + datetime.timedelta(days=SHARE_WITHIN_DAYS)
+def missed_from(due: datetime.date) -> datetime.date:
+    """The first day `is_missed(due, day)`: when the emails that say something is late go."""
+    return due + datetime.timedelta(days=1)
 
 
-def share_missed_for_assessments_before(today: datetime.date) -> datetime.date:
-    """Assessments held before this date have missed their share-by date on `today`: the same rule as
-    `is_missed(share_due(date), today)`, as a date a query can compare with."""
-    return today - datetime.timedelta(days=SHARE_WITHIN_DAYS)
+def share_due(assessment_date: datetime.date, within_days: int) -> datetime.date:
+    return assessment_date + datetime.timedelta(days=within_days)
 
 
-def share_missed_from(assessment_date: datetime.date) -> datetime.date:
-    """The first day the report of this assessment is late, if it is still not shared."""
-    return share_due(assessment_date) + datetime.timedelta(days=1)
+def response_due(shared_on: datetime.date, within_working_days: int) -> datetime.date:
+    return add_working_days(shared_on, within_working_days)
 
 
-def response_due(shared_on: datetime.date) -> datetime.date:
-    return add_working_days(shared_on, RESPOND_WITHIN_WORKING_DAYS)
+def response_reminder_on(due: datetime.date, working_days_before: int) -> datetime.date:
+    return add_working_days(due, -working_days_before)
 
 
-def response_reminder_on(due: datetime.date) -> datetime.date:
-    return add_working_days(due, -RESPONSE_REMINDER_WORKING_DAYS_BEFORE)
+def amber_actions_due(accepted_on: datetime.date, within_months: int) -> datetime.date:
+    return accepted_on + relativedelta(months=within_months)
 
 
-def amber_actions_due(accepted_on: datetime.date) -> datetime.date:
-    return accepted_on + relativedelta(months=AMBER_ACTIONS_WITHIN_MONTHS)
+def amber_actions_reminder_on(due: datetime.date, days_before: int) -> datetime.date:
+    return due - datetime.timedelta(days=days_before)
 
 
-def amber_actions_reminder_on(due: datetime.date) -> datetime.date:
-    return due - datetime.timedelta(days=AMBER_ACTIONS_REMINDER_DAYS_BEFORE)
+# --- the same rules as query expressions, over the columns a deadline is kept in ------------------------------
+
+
+class DaysAfter(Func):
+    """`day + timedelta(days=count)` in SQL, where both may be columns (a negative count goes back), on SQLite and
+    PostgreSQL: Django's own date arithmetic cannot multiply a column into a duration on SQLite."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL: a date plus a whole number is that many days later, still a date.
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" + ", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (day, day_params), (count, count_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"date({day}, ({count}) || ' days')", (*day_params, *count_params)
+
+
+def share_due_in_query(assessment_date: str, within_days: str) -> DaysAfter:
+    """`share_due` over the named columns."""
+    return DaysAfter(assessment_date, within_days)
+
+
+def amber_actions_reminder_on_in_query(due: str, days_before: str) -> DaysAfter:
+    """`amber_actions_reminder_on` over the named columns."""
+    return DaysAfter(due, -F(days_before))

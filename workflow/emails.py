@@ -238,7 +238,7 @@ class _StatusChangeEmails:
         )
 
     def report_shared(self) -> list[NewEmail]:
-        due = self.report.response_due or deadlines.response_due(timezone.localdate(self.change.at))
+        due = self.report.response_due
         return self.each(
             kinds.REPORT_SHARED,
             delivery_team(self.assessment, SHARED_WITH),
@@ -365,7 +365,7 @@ def _response_emails(today, due) -> list[NewEmail]:
     for report in shared:
         assessment, deadline = report.assessment, report.response_due
         key = f"report:{report.pk}:{deadline.isoformat()}"
-        if due(deadlines.response_reminder_on(deadline)) and today <= deadline:
+        if due(report.response_reminder_on) and today <= deadline:
             for recipient in recipients(delivery_team(assessment, RESPONDERS)):
                 personalisation = {
                     **_about(assessment, recipient),
@@ -373,7 +373,7 @@ def _response_emails(today, due) -> list[NewEmail]:
                     "response_deadline": long_date(deadline),
                 }
                 emails.append(_email(kinds.RESPONSE_REMINDER, recipient, key, personalisation, report=report))
-        if due(deadline + datetime.timedelta(days=1)):
+        if due(deadlines.missed_from(deadline)):
             for recipient in recipients(assessment_team()):
                 personalisation = {
                     **_about(assessment, recipient),
@@ -388,12 +388,11 @@ def _not_shared_emails(today, due, catch_up) -> list[NewEmail]:
     """The lead assessor and the team hear once that a report is late to share: on its first late day (or up to
     `catch_up` days after, if the schedule did not run), while it is still late by the rule every page uses."""
     emails = []
-    # Assessments old enough to have been late for longer than the catch-up are left to the pages.
-    earliest = today - catch_up - datetime.timedelta(days=deadlines.SHARE_WITHIN_DAYS + 1)
-    late = selectors.late_assessments(today).filter(date__gte=earliest)
+    # Assessments late for longer than the catch-up are left to the pages.
+    late = selectors.late_assessments(today).filter(share_due_on__gte=today - catch_up - datetime.timedelta(days=1))
     team = None
     for assessment in late:
-        if not due(deadlines.share_missed_from(assessment.date)):
+        if not due(deadlines.missed_from(assessment.share_due)):
             continue
         report = getattr(assessment, "report", None)  # None: nobody has started it
         team = assessment_team() if team is None else team
@@ -403,7 +402,7 @@ def _not_shared_emails(today, due, catch_up) -> list[NewEmail]:
                 personalisation = {
                     **_about(assessment, recipient),
                     "assessment_date": long_date(assessment.date),
-                    "share_deadline": long_date(deadlines.share_due(assessment.date)),
+                    "share_deadline": long_date(assessment.share_due),
                     "report_status": report.get_status_display() if report else "Not started",
                     "report_link": report_link(report, audience),
                 }
@@ -435,11 +434,10 @@ def _feedback_emails(today, due, catch_up) -> list[NewEmail]:
 
 
 def _amber_action_emails(today, due, catch_up) -> list[NewEmail]:
-    soon = datetime.timedelta(days=deadlines.AMBER_ACTIONS_REMINDER_DAYS_BEFORE)
     day = datetime.timedelta(days=1)
     actions = (
-        selectors.open_amber_actions()
-        .filter(due_date__range=(today - catch_up - day, today + soon))
+        selectors.with_amber_reminder_day(selectors.open_amber_actions())
+        .filter(due_date__gte=today - catch_up - day, reminder_on__lte=today)
         .order_by("rating__number", "pk")
     )
     grouped: dict[tuple[int, datetime.date], list[ReportAction]] = defaultdict(list)
@@ -451,9 +449,10 @@ def _amber_action_emails(today, due, catch_up) -> list[NewEmail]:
     emails = []
     for (report_pk, due_date), open_actions in grouped.items():
         report = reports[report_pk]
-        if due(deadlines.amber_actions_reminder_on(due_date)) and not deadlines.is_missed(due_date, today):
+        reminder_on = deadlines.amber_actions_reminder_on(due_date, report.amber_actions_reminder_days_before)
+        if due(reminder_on) and not deadlines.is_missed(due_date, today):
             kind = kinds.AMBER_ACTIONS_DUE
-        elif due(due_date + day):
+        elif due(deadlines.missed_from(due_date)):
             kind = kinds.AMBER_ACTIONS_OVERDUE
         else:
             continue

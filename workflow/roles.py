@@ -40,6 +40,8 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "notify.resend_outboxemail",
         "notify.change_notifytemplates",
         "workflow.change_reportformhelptexts",
+        # The figures of the process's deadlines: the team's policy, not the Plus team's.
+        "workflow.change_policyfigures",
         # Booking requests: the team accepts or rejects them (through workflow.services.booking).
         "workflow.view_bookingrequest",
         "workflow.change_bookingrequest",

@@ -140,7 +140,7 @@ def assessment_share_deadline(
     started it (`report` None)."""
     if report is not None and report.status not in ReportStatus.not_yet_shared():
         return None
-    return Deadline(due=deadlines.share_due(assessment.date), today=_today(today))
+    return Deadline(due=assessment.share_due, today=_today(today))
 
 
 def reports_for_delivery_team(user, *, today: datetime.date | None = None) -> list[ReportRow]:
@@ -182,10 +182,11 @@ def open_actions_for_delivery_team(user, *, today: datetime.date | None = None) 
 def _action_due(action: ReportAction) -> datetime.date | None:
     if action.due_date:
         return action.due_date
-    # Acceptance stamps amber actions with their due date; an action added without one is still due on the rule.
+    # Acceptance stamps amber actions with their due date; an action without one is still due on the rule, with the
+    # figure in force when the report was accepted.
     report = action.rating.report
     if action.rating.rating == Rating.AMBER and report.accepted_at:
-        return deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
+        return report.amber_actions_due
     return None
 
 
@@ -198,10 +199,12 @@ def _action_due(action: ReportAction) -> datetime.date | None:
 
 def late_assessments(today: datetime.date | None = None) -> QuerySet[Assessment]:
     """Assessments past their share-by date whose report is not yet shared: a draft, submitted or checked
-    report, or no report started at all. Oldest first."""
+    report, or no report started at all. Oldest first; filter further on the share-by date as `share_due_on`."""
     today = _today(today)
+    # deadlines.is_missed(assessment.share_due, today), as a query.
     return (
-        Assessment.objects.filter(date__lt=deadlines.share_missed_for_assessments_before(today))
+        Assessment.objects.alias(share_due_on=deadlines.share_due_in_query("date", "share_within_days"))
+        .filter(share_due_on__lt=today)
         .filter(Q(report__isnull=True) | Q(report__status__in=ReportStatus.not_yet_shared()))
         .select_related("service__department", "type", "report")
         .prefetch_related(
@@ -244,10 +247,22 @@ def open_amber_actions() -> QuerySet[ReportAction]:
 
 
 def amber_actions_due_soon(today: datetime.date | None = None) -> QuerySet[ReportAction]:
-    """Open amber actions due from today to the day the delivery team's reminder looks ahead to."""
+    """Open amber actions not yet overdue whose reminder day has come, by the figure their report was accepted with."""
     today = _today(today)
-    horizon = today + datetime.timedelta(days=deadlines.AMBER_ACTIONS_REMINDER_DAYS_BEFORE)
-    return open_amber_actions().filter(due_date__gte=today, due_date__lte=horizon).order_by("due_date", "pk")
+    return (
+        with_amber_reminder_day(open_amber_actions())
+        .filter(due_date__gte=today, reminder_on__lte=today)
+        .order_by("due_date", "pk")
+    )
+
+
+def with_amber_reminder_day(actions: QuerySet[ReportAction]) -> QuerySet[ReportAction]:
+    """The actions, to filter on the day their delivery team is reminded as `reminder_on`."""
+    return actions.alias(
+        reminder_on=deadlines.amber_actions_reminder_on_in_query(
+            "due_date", "rating__report__amber_actions_reminder_days_before"
+        )
+    )
 
 
 def amber_actions_overdue(today: datetime.date | None = None) -> QuerySet[ReportAction]:

@@ -75,6 +75,15 @@ DEPARTMENT = {"name": "Department of Changes", "slug": "department-of-changes"}
 NOTIFY_TEMPLATES = "302 /admin/settings/notify/notifytemplates/{notify_templates}/"
 INVITE = {"first_name": "Ana", "last_name": "Lopez", "email": "ana.lopez@example.gov.uk", "roles": "Assessors"}
 HELP_TEXTS = "302 /admin/settings/workflow/reportformhelptexts/{help_texts}/"
+POLICY_FIGURES = "302 /admin/settings/workflow/policyfigures/{policy_figures}/"
+# The figures as they are: the team and superusers may save them (nothing changes); nobody else gets the form.
+FIGURES = {
+    "share_within_days": "7",
+    "respond_within_working_days": "10",
+    "response_reminder_working_days_before": "3",
+    "amber_actions_within_months": "3",
+    "amber_actions_reminder_days_before": "14",
+}
 
 # fmt: off
 MATRIX: dict[str, Row | list[Row]] = {
@@ -296,12 +305,15 @@ MATRIX: dict[str, Row | list[Row]] = {
         Row("/admin/insights/", get=admin(200, 200, 200)),
         Row("/admin/insights/?csv=points", get=admin(200, 200, 200)),
     ],
-    # The project's settings: the Notify template ids and the report form's help texts.
+    # The project's settings: the Notify template ids, the report form's help texts and the policy figures, which only
+    # the service assessment team (and superusers) may change.
     "admin/settings/<slug:app_name>/<slug:model_name>/": [
         Row("/admin/settings/notify/notifytemplates/",
             get=admin(*("302 /admin/settings/notify/notifytemplates/{notify_templates}/",) * 3)),
         Row("/admin/settings/workflow/reportformhelptexts/",
             get=admin(*("302 /admin/settings/workflow/reportformhelptexts/{help_texts}/",) * 3)),
+        # The index only points at the one instance; the instance's page is what refuses.
+        Row("/admin/settings/workflow/policyfigures/", get=admin(*(POLICY_FIGURES,) * 3)),
     ],
     "admin/settings/<slug:app_name>/<slug:model_name>/<int:pk>/": [
         # Blank values are allowed (blank template ids fall back to the defaults), so an empty form saves.
@@ -309,6 +321,11 @@ MATRIX: dict[str, Row | list[Row]] = {
             post=admin(NOTIFY_TEMPLATES, NO, NOTIFY_TEMPLATES), data={}),
         Row("/admin/settings/workflow/reportformhelptexts/{help_texts}/", get=admin(200, NO, 200),
             post=admin(HELP_TEXTS, NO, HELP_TEXTS), data={}),
+        Row("/admin/settings/workflow/policyfigures/{policy_figures}/", get=admin(200, NO, 200),
+            post=admin(POLICY_FIGURES, NO, POLICY_FIGURES), data=FIGURES),
+        # A changed figure is saved only for them.
+        Row("/admin/settings/workflow/policyfigures/{policy_figures}/", get=admin(200, NO, 200),
+            post=admin(f"{POLICY_FIGURES} !", NO, f"{POLICY_FIGURES} !"), data={**FIGURES, "share_within_days": "30"}),
     ],
     # The feedback survey's answers.
     "admin/forms/submissions/<int:page_id>/": Row("/admin/forms/submissions/{survey}/", get=admin(200, NO, 200)),

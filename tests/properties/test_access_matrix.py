@@ -217,6 +217,7 @@ def build_world():
     from workflow.models import (
         DeliveryTeamMember,
         Phase,
+        PolicyFigures,
         ReportAction,
         ReportFormHelpTexts,
         ReportStatus,
@@ -291,6 +292,7 @@ def build_world():
         "sro_email": cast.sro.email,
         "notify_templates": NotifyTemplates.load().pk,
         "help_texts": ReportFormHelpTexts.load().pk,
+        "policy_figures": PolicyFigures.load().pk,
         "person": cast.assessor_not_on_panel.pk,
         "person_form": {
             "first_name": "Changed",
@@ -342,6 +344,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         FeedbackInvitation,
         PanelMember,
         PointRating,
+        PolicyFigures,
         ReportAction,
         ReportFormHelpTexts,
         ReportPage,
@@ -373,6 +376,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         AssessmentType: ("name", "published", "scope"),
         NotifyTemplates: every_field(NotifyTemplates),
         ReportFormHelpTexts: every_field(ReportFormHelpTexts),
+        PolicyFigures: every_field(PolicyFigures),
         Revision: ("object_id",),
         get_document_model(): ("title",),
         get_user_model(): ("email", "first_name", "last_name", "password", "is_active", "is_staff", "is_superuser"),

@@ -9,6 +9,7 @@ other's changes. Set HOSTILE_EXPLORE=1 for a longer run with fresh random exampl
 derandomised, so a run is repeatable.
 """
 
+import dataclasses
 import datetime
 import json
 import os
@@ -27,6 +28,7 @@ from notify import kinds
 from notify.models import OutboxEmail, OutboxStatus
 from tests.cast import make_cast, report_in
 from tests.factories import UserFactory
+from workflow import deadlines
 from workflow.emails import status_change_event
 from workflow.models import (
     Assessment,
@@ -34,6 +36,7 @@ from workflow.models import (
     BookingStatus,
     PanelMember,
     PointRating,
+    PolicyFigures,
     ReportAction,
     ReportPage,
     ReportStatus,
@@ -601,6 +604,33 @@ def test_answering_a_booking_request():
             assert response.status_code == 200
             page = response.content.decode()
             assert "error" in page and ("help-critical" in page or "error-message" in page), page[:3000]
+
+    check()
+
+
+def test_changing_the_policy_figures():
+    client = signed_in(make_cast().assessment_team)
+    url = f"/admin/settings/workflow/policyfigures/{PolicyFigures.load().pk}/"
+    names = [figure.name for figure in dataclasses.fields(deadlines.Figures)]
+    figure = st.one_of(st.integers(-3, 70).map(str), st.sampled_from(["0", "1", "24", "25", "60", "61", "3.0", " 7 "]))
+
+    @hostile(40)
+    @given(data=form(**dict.fromkeys(names, figure)))
+    @example(data={})
+    @example(data={name: [str(value)] for name, value in dataclasses.asdict(deadlines.DEFAULTS).items()})
+    @example(data={**{name: ["5"] for name in names}, "share_within_days": ["9" * 30]})
+    @rolled_back
+    def check(data):
+        before = deadlines.in_force()
+        response = post(client, url, data)
+        after = deadlines.in_force()
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert dataclasses.asdict(after) == {name: int(last(data, name)) for name in names}
+        else:
+            assert after == before
+            page = response.content.decode()
+            assert "error-message" in page, page[:3000]
 
     check()
 

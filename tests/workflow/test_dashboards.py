@@ -84,7 +84,7 @@ def test_another_services_delivery_team_sees_none_of_these_reports(cast):
 )
 def test_days_left_to_respond_count_working_days_and_flag_a_missed_deadline(cast, today, days_left, overdue, due_today):
     report = report_on(cast.assessment.service, "shared")
-    set_response_due(report, deadlines.response_due(d(2026, 12, 18)))
+    set_response_due(report, deadlines.response_due(d(2026, 12, 18), 10))
     (row,) = selectors.reports_for_delivery_team(cast.product_manager, today=today)
     assert row.deadline.due == d(2027, 1, 6)
     assert row.deadline.working_days_left == days_left
@@ -154,7 +154,7 @@ def test_open_actions_come_from_accepted_reports_of_the_delivery_teams_services_
 
 def test_amber_actions_are_due_three_months_after_acceptance_and_flagged_once_overdue(cast):
     report = report_on(cast.assessment.service, "published", letters="gggggagggrgggg")
-    due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
+    due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at), 3)
 
     amber, red = selectors.open_actions_for_delivery_team(cast.product_manager, today=due)
     assert (amber.action.rating.rating, amber.due, amber.overdue) == (Rating.AMBER, due, False)
@@ -169,7 +169,7 @@ def test_an_amber_action_without_a_recorded_date_is_still_due_on_the_rule(cast):
     report = report_on(cast.assessment.service, "published")
     ReportAction.objects.filter(rating__report=report).update(due_date=None)
     (row,) = selectors.open_actions_for_delivery_team(cast.product_manager, today=d(2026, 10, 1))
-    assert row.due == deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
+    assert row.due == deadlines.amber_actions_due(timezone.localdate(report.accepted_at), 3)
 
 
 def test_the_delivery_dashboard_page_lists_open_actions_with_due_dates(client, cast):
@@ -263,8 +263,8 @@ def test_the_worklist_page_shows_counts_dates_and_overdue_flags(client, cast):
     # The cast's own assessment (1 October 2026) was never started: late, and still with the panel.
     for heading in (*headings, "Late, still with the panel (1)"):
         assert heading in page
-    assert deadlines.share_due(late.assessment.date).strftime("%-d %B %Y") in page
-    assert deadlines.share_due(on_time.assessment.date).strftime("%-d %B %Y") in page
+    assert deadlines.share_due(late.assessment.date, 7).strftime("%-d %B %Y") in page
+    assert deadlines.share_due(on_time.assessment.date, 7).strftime("%-d %B %Y") in page
     assert page.count('govuk-tag--red">Overdue</strong>') == 2
     for report in (late, on_time, shared):
         assert reverse("assessment_team:report", args=[report.pk]) in page

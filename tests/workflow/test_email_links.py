@@ -209,7 +209,7 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     report = transitions.report_transition(report=report, name=ReportTransition.SUBMIT, user=cast.lead)
     follow_new_links()
 
-    daily_job(deadlines.share_missed_from(ASSESSED_ON))  # not shared by its share-by date
+    daily_job(deadlines.missed_from(deadlines.share_due(ASSESSED_ON, 7)))  # not shared by its share-by date
 
     report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.assessment_team)
     report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
@@ -227,7 +227,7 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     assert asked.status_code == 302
     follow_new_links()
 
-    daily_job(deadlines.response_reminder_on(report.response_due))
+    daily_job(report.response_reminder_on)
     daily_job(report.response_due + datetime.timedelta(days=1))  # response overdue
 
     report = transitions.report_transition(

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_q.models import Schedule
 
 from notify import kinds
@@ -44,7 +45,7 @@ def test_response_reminder_goes_to_the_managers_three_working_days_before_the_de
 ):
     cast = make_cast()
     report = report_in(ReportStatus.SHARED, cast)
-    reminder_day = deadlines.response_reminder_on(report.response_due)
+    reminder_day = deadlines.response_reminder_on(report.response_due, 3)
 
     run_schedule(reminder_day - datetime.timedelta(days=1), django_capture_on_commit_callbacks)
     assert sent(fake_notify, kinds.RESPONSE_REMINDER) == []
@@ -168,7 +169,7 @@ def test_amber_actions_due_in_two_weeks_then_overdue(fake_notify, django_capture
     report = report_in(ReportStatus.PUBLISHED, cast, letters="gggggagggggggg")
     action = ReportAction.objects.get(rating__report=report)
     due = action.due_date
-    assert due == deadlines.amber_actions_due(report.accepted_at.date())
+    assert due == deadlines.amber_actions_due(timezone.localdate(report.accepted_at), 3)
 
     run_schedule(due - datetime.timedelta(days=15), django_capture_on_commit_callbacks)
     assert sent(fake_notify, kinds.AMBER_ACTIONS_DUE) == []

@@ -64,7 +64,7 @@ def test_a_late_report_is_flagged_in_all_four_places(
     # 19 days after the assessment: 12 days past its share-by date.
     cast, report = an_assessment(19, report_status)
     service = cast.assessment.service.name
-    share_by = deadlines.share_due(cast.assessment.date).strftime("%-d %B %Y")
+    share_by = deadlines.share_due(cast.assessment.date, 7).strftime("%-d %B %Y")
 
     # 1. The service assessment team's dashboard.
     assessment_team_page = page(client, cast.assessment_team, reverse("assessment_team:dashboard"))
@@ -97,9 +97,9 @@ def test_a_late_report_is_flagged_in_all_four_places(
 def test_on_its_share_by_date_a_report_is_on_time_in_all_four_places(
     client, fake_notify, django_capture_on_commit_callbacks, report_status
 ):
-    cast, report = an_assessment(deadlines.SHARE_WITHIN_DAYS, report_status)
+    cast, report = an_assessment(7, report_status)
     service = cast.assessment.service.name
-    share_by = deadlines.share_due(cast.assessment.date)
+    share_by = deadlines.share_due(cast.assessment.date, 7)
     assert share_by == TODAY and not deadlines.is_missed(share_by, TODAY)
 
     assessment_team_page = page(client, cast.assessment_team, reverse("assessment_team:dashboard"))

@@ -118,7 +118,7 @@ def test_amber_actions_fall_due_three_months_after_the_acceptance_in_the_story(d
     assert actions.exists()
     for action in actions.select_related("rating__report"):
         accepted_on = timezone.localdate(action.rating.report.accepted_at)
-        assert action.due_date == deadlines.amber_actions_due(accepted_on)
+        assert action.due_date == deadlines.amber_actions_due(accepted_on, 3)
     # The actions of the older reports were done before the reassessment; the latest ones are still open.
     assert actions.filter(status=ReportActionStatus.DONE).exclude(evidence="").exists()
     assert actions.filter(status=ReportActionStatus.OPEN, due_date__gt=timezone.localdate()).exists()
@@ -139,7 +139,7 @@ def test_the_challenge_has_a_date_and_reasons_shown_to_the_plus_team(client, dem
 def test_the_shared_report_shows_its_response_deadline_on_the_delivery_dashboard(client, demo):
     report = ReportPage.objects.get(status=ReportStatus.SHARED)
     today = timezone.localdate()
-    assert report.response_due == deadlines.response_due(timezone.localdate(report.shared_at))
+    assert report.response_due == deadlines.response_due(timezone.localdate(report.shared_at), 10)
     assert report.response_due > today
     product_manager = report.assessment.service.team_members.get(role="product_manager").user
     client.force_login(product_manager)

@@ -176,7 +176,7 @@ def test_every_count_is_the_number_of_rows_its_link_lists_and_they_are_the_recor
         "Reports overdue to share": (every_bucket["late"], ASSESSMENT_ROW),
         "Responses overdue": (every_bucket["responses_overdue"], REPORT_ROW),
         "Open challenges": (every_bucket["challenged"], REPORT_ROW),
-        "Amber actions due in the next 14 days": (every_bucket["amber_soon"], ACTION_ROW),
+        "Amber actions due soon": (every_bucket["amber_soon"], ACTION_ROW),
         "Amber actions overdue": (every_bucket["amber_overdue"], ACTION_ROW),
         "Emails that failed": (every_bucket["failed_emails"], EMAIL_ROW),
     }

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from workflow import deadlines, permissions
+from workflow import permissions
 
 from . import filters
 
@@ -30,14 +30,11 @@ EMAILS = ("outbox:index", filters.EMAIL_PARAM, filters.EMAIL_LISTS)
 ITEMS = [
     ("Reports to check", REPORTS, "to-check"),
     ("Reports to share", REPORTS, "to-share"),
-    (f"Reports overdue to share ({deadlines.SHARE_WITHIN_DAYS} days after the assessment)", ASSESSMENTS, "share"),
-    (
-        f"Responses overdue ({deadlines.RESPOND_WITHIN_WORKING_DAYS} working days after sharing)",
-        REPORTS,
-        "response-overdue",
-    ),
+    # Each deadline keeps the figures in force when its clock started, so the labels name no figure of today's.
+    ("Reports overdue to share (past their share-by date)", ASSESSMENTS, "share"),
+    ("Responses overdue (past their response deadline)", REPORTS, "response-overdue"),
     ("Open challenges", REPORTS, "challenged"),
-    (f"Amber actions due in the next {deadlines.AMBER_ACTIONS_REMINDER_DAYS_BEFORE} days", ACTIONS, "soon"),
+    ("Amber actions due soon (the delivery team has been reminded)", ACTIONS, "soon"),
     ("Amber actions overdue", ACTIONS, "overdue"),
     ("Emails that failed", EMAILS, filters.FAILED_FILTER[1]),
 ]

@@ -90,13 +90,13 @@ class HelpTextsFromSettings:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        texts = ReportFormHelpTexts.load()
+        texts = ReportFormHelpTexts.load().shown()
         for field_name, setting_name in self.help_texts.items():
             # Django's field templates print help texts as HTML (`|safe`); these are typed in the admin, so they
             # are escaped here to show as the text that was typed.
-            self.fields[field_name].help_text = escape(getattr(texts, setting_name))
+            self.fields[field_name].help_text = escape(texts[setting_name])
         if "rating" in self.fields and isinstance(self.fields["rating"].widget, RadioSelectWithHints):
-            self.fields["rating"].widget.hints = texts.rating_hints()
+            self.fields["rating"].widget.hints = {rating: texts[f"rating_{rating}"] for rating in Rating.values}
 
 
 class ServiceDetailsForm(HelpTextsFromSettings, VersionedForm):
@@ -138,13 +138,16 @@ class ActionForm(HelpTextsFromSettings, WithoutNullCharactersForm):
         rows=4,
         error_messages={"required": "Enter what the team needs to do"},
     )
-    due_date = DateField(
-        label="Due date (optional)",
-        name="Due date",
-        required=False,
-        help_text=f"For example, 31 1 2027. Actions on amber points are due {deadlines.AMBER_ACTIONS_WITHIN_MONTHS} "
-        "months after the team accepts the report, whatever date you give here.",
-    )
+    due_date = DateField(label="Due date (optional)", name="Due date", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read as the form is made, so the hint says the figure in force when the page is shown.
+        self.fields["due_date"].help_text = (
+            "For example, 31 1 2027. Actions on amber points are due "
+            f"{deadlines.in_force().amber_actions_within_months} months after the team accepts the report, whatever "
+            "date you give here."
+        )
 
 
 class ActionEditForm(ActionForm, VersionedForm):

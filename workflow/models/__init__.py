@@ -1,7 +1,7 @@
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
 from .booking import BookingRequest, BookingStatus
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
-from .content import ReportFormHelpTexts
+from .content import PolicyFigures, ReportFormHelpTexts
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
 from .history import ReportStatusChange
 from .people import RoleChange
@@ -21,6 +21,7 @@ __all__ = [
     "PanelMember",
     "PanelRole",
     "Phase",
+    "PolicyFigures",
     "PointRating",
     "Rating",
     "ReportAction",

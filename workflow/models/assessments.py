@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from cms.models import AssessmentType, PointsInScope
+from workflow import deadlines
 
 from .choices import DeliveryTeamRole, PanelRole, Phase, ReportStatus
 
@@ -103,6 +104,9 @@ class Assessment(models.Model):
             "the process."
         ),
     )
+    # The figure in force when the assessment was booked (Settings > Policy figures): its report's share-by date keeps
+    # it, and moves with the date if the assessment is rescheduled.
+    share_within_days = models.PositiveSmallIntegerField("days to share the report", editable=False)
 
     history = HistoricalRecords()
     objects = AssessmentQuerySet.as_manager()
@@ -122,6 +126,8 @@ class Assessment(models.Model):
             self.type = default_type(follows=self.follows)
         if self.standard_id is None:
             self.standard = self.standard_to_use()
+        if self.share_within_days is None:
+            self.share_within_days = deadlines.in_force().share_within_days
         super().save(*args, **kwargs)
 
     def standard_to_use(self):
@@ -130,6 +136,10 @@ class Assessment(models.Model):
         if self.follows is not None:
             return self.follows.standard
         return self.type.standard.in_force_on(self.date)
+
+    @property
+    def share_due(self):
+        return deadlines.share_due(self.date, self.share_within_days)
 
     @property
     def is_reassessment(self) -> bool:

@@ -164,6 +164,11 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     shared_at = models.DateTimeField(null=True, blank=True)
     response_due = models.DateField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # The policy figures in force when sharing and accepting started their clocks (Settings > Policy figures), so a
+    # change there never moves a reminder or a deadline already running.
+    response_reminder_working_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    amber_actions_within_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    amber_actions_reminder_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
     # Bumped by every edit of the report's own fields, so an edit made on a stale copy is refused.
     version = models.PositiveIntegerField(default=0)
 
@@ -247,7 +252,15 @@ class ReportPage(ConcurrentTransitionMixin, Page):
 
     @property
     def share_due(self):
-        return deadlines.share_due(self.assessment.date)
+        return self.assessment.share_due
+
+    @property
+    def response_reminder_on(self):
+        return deadlines.response_reminder_on(self.response_due, self.response_reminder_working_days_before)
+
+    @property
+    def amber_actions_due(self):
+        return deadlines.amber_actions_due(timezone.localdate(self.accepted_at), self.amber_actions_within_months)
 
     # The state machine. Perform transitions through workflow.services.transitions, never directly.
 
@@ -277,11 +290,18 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     @transition(field=status, source=ReportStatus.CHECKED, target=ReportStatus.SHARED, permission=_assessment_team)
     def share(self):
         self.shared_at = timezone.now()
-        self.response_due = deadlines.response_due(timezone.localdate(self.shared_at))
+        figures = deadlines.in_force()
+        self.response_due = deadlines.response_due(
+            timezone.localdate(self.shared_at), figures.respond_within_working_days
+        )
+        self.response_reminder_working_days_before = figures.response_reminder_working_days_before
 
     @transition(field=status, source=ReportStatus.SHARED, target=ReportStatus.ACCEPTED, permission=_responder)
     def accept(self):
         self.accepted_at = timezone.now()
+        figures = deadlines.in_force()
+        self.amber_actions_within_months = figures.amber_actions_within_months
+        self.amber_actions_reminder_days_before = figures.amber_actions_reminder_days_before
 
     @transition(field=status, source=ReportStatus.SHARED, target=ReportStatus.CHALLENGED, permission=_responder)
     def challenge(self):

@@ -11,7 +11,6 @@ someone else had checked the report. Code with no page behind it (commands, test
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from simple_history.utils import bulk_update_with_history
 
@@ -19,8 +18,6 @@ from workflow import emails
 from workflow.models import Assessment, Rating, ReportAction, ReportPage, ReportStatusChange
 from workflow.models.reports import Condition
 from workflow.transitions import TRANSITIONS, ReportTransition, TransitionSpec
-
-from .. import deadlines
 
 
 class TransitionRefused(Exception):
@@ -174,7 +171,7 @@ def _run(report: ReportPage, transition: TransitionSpec, user, comment: str) -> 
 
 def _start_amber_actions_clock(report: ReportPage, user) -> None:
     """Accepting gives the amber actions their due date, whether the report is published or confidential."""
-    due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
+    due = report.amber_actions_due
     amber_actions = list(ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER))
     for action in amber_actions:
         action.due_date = due

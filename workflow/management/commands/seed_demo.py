@@ -723,11 +723,13 @@ class Command(BaseCommand):
         report = ReportPage.objects.get(pk=report.pk)
         history = ReportPage.history.filter(id=report.pk)
         if report.shared_at:
-            due = deadlines.response_due(timezone.localdate(report.shared_at))
+            # With the figure in force: the one sharing used a moment ago.
+            within = deadlines.in_force().respond_within_working_days
+            due = deadlines.response_due(timezone.localdate(report.shared_at), within)
             ReportPage.objects.filter(pk=report.pk).update(response_due=due)
             history.filter(shared_at=report.shared_at).update(response_due=due)
         if report.accepted_at:
-            due = deadlines.amber_actions_due(timezone.localdate(report.accepted_at))
+            due = report.amber_actions_due
             amber = ReportAction.objects.filter(rating__report=report, rating__rating=Rating.AMBER)
             amber.update(due_date=due)
             ReportAction.history.filter(id__in=amber.values("pk"), due_date__isnull=False).update(due_date=due)
