@@ -1,4 +1,5 @@
-"""Words of the report form that the service assessment team edits in the Wagtail admin, without a deploy."""
+"""Words of the report form's fixed core (the ratings and the actions) that the service assessment team edits in the
+Wagtail admin, without a deploy. The questions' own hints are in each report form (cms.models.ReportForm)."""
 
 from django.db import models
 from wagtail.contrib.settings.models import BaseGenericSetting
@@ -13,10 +14,6 @@ def _hint(default: str, label: str) -> models.TextField:
 
 @register_setting(icon="help", name="report-form-help-texts")
 class ReportFormHelpTexts(BaseGenericSetting):
-    service_description = _hint(
-        "What the service does, in plain English, for someone who has never heard of it.", "service description"
-    )
-    service_users = _hint("Who uses the service.", "service users")
     rating_green = _hint("The service meets this point of the Standard. Green points have no actions.", "green rating")
     rating_amber = _hint(
         "The service can move to the next phase, but the team must address the actions within "
@@ -26,8 +23,6 @@ class ReportFormHelpTexts(BaseGenericSetting):
     rating_red = _hint(
         "The service must pause, address the actions and be reassessed against this point.", "red rating"
     )
-    done_well = _hint("Use a new line for each thing.", "what the team has done well")
-    to_improve = _hint("Use a new line for each thing. Say why it matters.", "what the team needs to improve")
     action = _hint("Say what the team should do and how it will show it has been done.", "an action")
 
     class Meta:
