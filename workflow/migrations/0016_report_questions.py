@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0013_assessment_types_and_standards_required'),
+        ('workflow', '0015_policy_figures'),
     ]
 
     operations = [

@@ -72,8 +72,8 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0007_report_forms'),
-        ('workflow', '0014_report_questions'),
+        ('cms', '0009_report_forms'),
+        ('workflow', '0016_report_questions'),
     ]
 
     operations = [

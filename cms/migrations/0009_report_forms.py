@@ -60,7 +60,7 @@ def add_default_form(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0006_standard_points_belong_to_a_standard'),
+        ('cms', '0008_guidance_figures'),
     ]
 
     operations = [

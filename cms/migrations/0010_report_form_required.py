@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0007_report_forms'),
+        ('cms', '0009_report_forms'),
     ]
 
     operations = [
