@@ -123,7 +123,7 @@ def seed(target: int) -> None:
     from django.utils import timezone
     from wagtail.models import Locale, Page
 
-    from cms.models import ServiceStandardPoint
+    from cms.models import AssessmentType, ServiceStandardPoint
     from publishing.models import ReportIndexPage
     from workflow.models import (
         Assessment,
@@ -141,7 +141,10 @@ def seed(target: int) -> None:
     if have >= target:
         return
     rng = random.Random(have)  # noqa: S311 - test data, not secrets
-    points = list(ServiceStandardPoint.objects.order_by("number"))
+    # Service assessments against the GOV.UK standard's 14 points, asking the questions of its report form.
+    kind = AssessmentType.objects.select_related("report_form").get(slug="assessment")
+    points = list(ServiceStandardPoint.objects.filter(standard_id=kind.standard_id).order_by("number"))
+    asked = kind.report_form.snapshot()
     departments = [
         Department.objects.get_or_create(name=f"Department {n}", slug=f"department-{n}")[0] for n in range(20)
     ]
@@ -169,6 +172,8 @@ def seed(target: int) -> None:
                 [
                     Assessment(
                         service=service,
+                        type=kind,
+                        standard_id=kind.standard_id,
                         phase=phases[i % len(phases)],
                         date=datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(2500)),
                     )
@@ -212,6 +217,7 @@ def seed(target: int) -> None:
                     page_ptr_id=page.pk,
                     assessment_id=assessment.pk,
                     status=ReportStatus.PUBLISHED,
+                    questions=asked,
                     service_description=assessment.service.description,
                     service_users=assessment.service.users,
                     overall_rating=overall,

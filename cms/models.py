@@ -1,5 +1,5 @@
-"""Content the service assessment team edits: the home page, guidance pages, the standards with their points, and
-the types of assessment."""
+"""Content the service assessment team edits: the home page, guidance pages, the standards with their points, the
+report forms' questions, and the types of assessment."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,7 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from . import figures
-from .blocks import ContentBlock
+from .blocks import POINT_COLUMNS, REPORT_COLUMNS, ContentBlock, QuestionKind, QuestionsBlock, options
 from .forms import ServiceStandardForm
 
 
@@ -144,6 +144,54 @@ class AssessmentTypeQuerySet(models.QuerySet):
         return self.filter(scope=scope)
 
 
+class ReportForm(models.Model):
+    """The questions of a report beyond its fixed core (the rating of each point, the actions on amber and red
+    points, the overall rating): some for the whole report, some asked of every point. A report copies them when it
+    is created and is shown and checked by that copy, so editing a form changes new reports only."""
+
+    name = models.CharField(max_length=255, unique=True)
+    report_questions = StreamField(
+        QuestionsBlock(REPORT_COLUMNS),
+        blank=True,
+        help_text="Asked once for the whole report, on its “Service details” page, in this order.",
+    )
+    point_questions = StreamField(
+        QuestionsBlock(POINT_COLUMNS),
+        blank=True,
+        help_text="Asked of every point, under its rating, in this order.",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("report_questions"), FieldPanel("point_questions")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "report form"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def snapshot(self) -> dict[str, list[dict]]:
+        """The questions as a report keeps them: plain data, so that they read the same whatever the form becomes."""
+        return {
+            "report": [_question(child) for child in self.report_questions],
+            "point": [_question(child) for child in self.point_questions],
+        }
+
+
+def _question(child) -> dict:
+    value = child.value
+    return {
+        "id": child.id,
+        "label": value["label"],
+        "hint": value["hint"],
+        "kind": value["kind"],
+        "choices": options(value["choices"]) if value["kind"] == QuestionKind.CHOICE else [],
+        "required": bool(value["required"]),
+        "published": bool(value["published"]),
+        "stored_in": value["stored_in"] or "",
+    }
+
+
 class AssessmentType(models.Model):
     """A kind of assessment: which standard, which of its points, and whether an accepted report is published.
     The stages the public reports list offers are each phase with each published type."""
@@ -168,6 +216,12 @@ class AssessmentType(models.Model):
     published = models.BooleanField(
         "publish accepted reports", default=True, help_text="A peer review's report, for one, is never published."
     )
+    report_form = models.ForeignKey(
+        ReportForm,
+        on_delete=models.PROTECT,
+        related_name="assessment_types",
+        help_text="The questions its reports ask. A report keeps the questions it was started with.",
+    )
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lists show types in this order.")
 
     history = HistoricalRecords()
@@ -180,6 +234,7 @@ class AssessmentType(models.Model):
         FieldPanel("standard"),
         FieldPanel("scope"),
         FieldPanel("published"),
+        FieldPanel("report_form"),
         FieldPanel("sort_order"),
     ]
 

@@ -21,6 +21,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from cms import figures
 from cms.models import GuidancePage
 from cms.public_address import absolute_url, page_url, rebased
+from workflow import questions
 from workflow.models import ReportPage
 
 from . import selectors
@@ -32,12 +33,30 @@ class ActionSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class ReportAnswersField(serializers.Field):
+    """The answers to the report's published questions that have no field of their own, as the JSON export has
+    them; never an unpublished one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, report):
+        return questions.open_answers(report, questions.REPORT)
+
+
+class PointAnswersField(ReportAnswersField):
+    def to_representation(self, rating):
+        # The ratings come prefetched from their report, which they keep: no query each.
+        return questions.open_answers(rating.report, questions.POINT, rating)
+
+
 class PointSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     title = serializers.CharField()
     rating = serializers.CharField()
     done_well = serializers.CharField()
     to_improve = serializers.CharField()
+    answers = PointAnswersField()
     actions = ActionSerializer(many=True)
 
 
@@ -67,6 +86,7 @@ REPORT_API_FIELDS = [
     APIField("overall_rating"),
     APIField("service_description"),
     APIField("service_users"),
+    APIField("answers", serializer=ReportAnswersField()),
     APIField("points", serializer=PointSerializer(source="ratings", many=True, read_only=True)),
 ]
 

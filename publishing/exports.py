@@ -1,7 +1,7 @@
 """Open data: every published report's structured fields and per-point ratings, with the service's stable
 id and the standard it was assessed against, as CSV (one row per report) and JSON (a list, with nested points and
-actions). Both stream, reading the
-reports in chunks, so ten thousand reports need no more memory than a few hundred."""
+actions, and the answers to the report form's published questions that have no field of their own). Both stream,
+reading the reports in chunks, so ten thousand reports need no more memory than a few hundred."""
 
 import csv
 import json
@@ -11,6 +11,7 @@ from django.http import StreamingHttpResponse
 
 from cms.public_address import page_url
 from cms.spreadsheets import spreadsheet_cell
+from workflow import questions
 
 from . import selectors
 
@@ -88,6 +89,7 @@ def export_json(request):
         yield "[\n"
         for index, report in enumerate(_reports()):
             item = _common(report, request)
+            item["answers"] = questions.open_answers(report, questions.REPORT)
             item["points"] = [
                 {
                     "number": rating.number,
@@ -95,6 +97,7 @@ def export_json(request):
                     "rating": rating.rating,
                     "done_well": rating.done_well,
                     "to_improve": rating.to_improve,
+                    "answers": questions.open_answers(report, questions.POINT, rating),
                     "actions": [
                         {"description": action.description, "due_date": action.due_date, "status": action.status}
                         for action in rating.actions.all()

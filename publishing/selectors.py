@@ -174,6 +174,7 @@ class PublicPoint:
     rating: str
     done_well: str
     to_improve: str
+    answers: dict  # by question id; the report body shows only the published ones
     action_list: list[PublicAction] = field(default_factory=list)
 
 
@@ -189,15 +190,16 @@ def report_points(report: ReportPage) -> list[PublicPoint]:
             "rating",
             "done_well",
             "to_improve",
+            "answers",
             "actions__pk",
             "actions__description",
             "actions__due_date",
         )
     )
     points: list[PublicPoint] = []
-    for number, title, rating, done_well, to_improve, action_pk, description, due_date in rows:
+    for number, title, rating, done_well, to_improve, answers, action_pk, description, due_date in rows:
         if not points or points[-1].number != number:
-            points.append(PublicPoint(number, title, rating, done_well, to_improve))
+            points.append(PublicPoint(number, title, rating, done_well, to_improve, answers))
         if action_pk is not None:
             points[-1].action_list.append(PublicAction(description, due_date))
     return points

@@ -24,11 +24,11 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "wagtailadmin.access_admin",
         *(f"workflow.{action}_{model}" for model in WORKFLOW_MODELS for action in ("add", "change", "delete", "view")),
         "workflow.view_reportpage",
-        # Standards (with their points, edited inline) and assessment types; never deleted, since assessments and
-        # reports name them.
+        # Standards (with their points, edited inline), assessment types and their report forms; never deleted,
+        # since assessments, reports and types name them.
         *(
             f"cms.{action}_{model}"
-            for model in ("servicestandard", "assessmenttype")
+            for model in ("servicestandard", "assessmenttype", "reportform")
             for action in ("add", "change", "view")
         ),
         # The team invites people and gives them the roles of the process, through the limited forms of
@@ -55,6 +55,7 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "workflow.view_bookingrequest",
         "cms.view_servicestandard",
         "cms.view_assessmenttype",
+        "cms.view_reportform",
     ],
     ASSESSORS: ["workflow.assess"],
     DELIVERY_TEAM_MEMBERS: ["workflow.respond_for_service"],

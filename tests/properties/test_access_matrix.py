@@ -280,6 +280,7 @@ def build_world():
         "outbox": email.pk,
         "standard": ServiceStandard.objects.get(name="GOV.UK Service Standard").pk,
         "assessment_type": AssessmentType.objects.get(slug="peer-review").pk,
+        "report_form": AssessmentType.objects.get(slug="assessment").report_form_id,
         "survey": survey.pk,
         "invitation": invitation.pk,
         "invitation_token": invitation.token,
@@ -334,7 +335,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
     from wagtail.documents import get_document_model
     from wagtail.models import Page, Revision
 
-    from cms.models import AssessmentType, ServiceStandard, ServiceStandardPoint
+    from cms.models import AssessmentType, ReportForm, ServiceStandard, ServiceStandardPoint
     from notify.models import NotifyTemplates, OutboxEmail
     from workflow.models import (
         Assessment,
@@ -363,8 +364,8 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         PanelMember: ("assessment_id", "user_id", "role"),
         DeliveryTeamMember: ("service_id", "user_id", "role"),
         Page: ("title", "slug", "live", "locked", "has_unpublished_changes", "path"),
-        ReportPage: ("status", "version", "overall_rating", "service_description", "service_users"),
-        PointRating: ("rating", "version", "done_well", "to_improve"),
+        ReportPage: ("status", "version", "overall_rating", "service_description", "service_users", "answers"),
+        PointRating: ("rating", "version", "done_well", "to_improve", "answers"),
         ReportAction: ("description", "version", "status", "due_date"),
         ReportStatusChange: ("transition",),
         BookingRequest: ("status",),
@@ -373,7 +374,8 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         FeedbackSubmission: ("form_data",),
         ServiceStandard: ("name", "version", "status"),
         ServiceStandardPoint: ("title",),
-        AssessmentType: ("name", "published", "scope"),
+        AssessmentType: ("name", "published", "scope", "report_form"),
+        ReportForm: ("name", "report_questions", "point_questions"),
         NotifyTemplates: every_field(NotifyTemplates),
         ReportFormHelpTexts: every_field(ReportFormHelpTexts),
         PolicyFigures: every_field(PolicyFigures),

@@ -18,7 +18,7 @@ from notify.models import OutboxEmail, OutboxStatus
 from tests.cast import make_cast, rate, report_in
 from tests.factories import AssessmentFactory, PanelMemberFactory, UserFactory
 from tests.notify_fixtures import running_fake_notify
-from workflow import roles
+from workflow import questions, roles
 from workflow.emails import emails_for_status_change, status_change_event
 from workflow.models import (
     PanelRole,
@@ -222,7 +222,11 @@ def test_two_assessors_saving_one_point_at_once_one_lands_and_the_other_is_told(
 
     def save(user, value, words):
         return lambda: editing.rating_update(
-            rating=rating, user=user, version=0, rating_value=value, done_well=words, to_improve=""
+            rating=rating,
+            user=user,
+            version=0,
+            rating_value=value,
+            answers=questions.by_column(draft, questions.POINT, done_well=words, to_improve=""),
         )
 
     outcomes = race(save(cast.lead, Rating.GREEN, "The lead's words."), save(cast.researcher, Rating.RED, "Mine."))
@@ -326,8 +330,9 @@ def test_an_edit_racing_the_lead_submitting_lands_before_it_or_is_refused(attemp
             user=cast.researcher,
             version=rating.version,
             rating_value=Rating.GREEN,
-            done_well="Written while the lead submitted.",
-            to_improve="",
+            answers=questions.by_column(
+                report, questions.POINT, done_well="Written while the lead submitted.", to_improve=""
+            ),
         ),
     )
 

@@ -16,10 +16,13 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
+from cms.models import AssessmentType
 from notify import kinds
 from notify.models import OutboxEmail
 from tests.cast import make_cast, rate, report_in
+from tests.factories import UserFactory
 from tests.notify_fixtures import running_fake_notify, sent
+from workflow import roles
 from workflow.models import (
     BookingRequest,
     Department,
@@ -344,19 +347,76 @@ def test_a_refused_answer_is_shown_back_escaped():
 
 def test_help_texts_the_assessment_team_edits_are_shown_as_text():
     cast = make_cast()
-    report = report_in("draft", cast)
     texts = ReportFormHelpTexts.load()
-    texts.done_well, texts.rating_amber, texts.service_users, texts.action = (
-        evil("HELPDONE"),
-        evil("HELPAMBER"),
-        evil("HELPUSERS"),
-        evil("HELPACTION"),
-    )
+    texts.rating_amber, texts.action = evil("HELPAMBER"), evil("HELPACTION")
     texts.save()
+    # The questions' hints are the report form's, which the team edits in the admin too.
+    form = AssessmentType.objects.get(slug="assessment").report_form
+    hints = {"service_users": "HELPUSERS", "done_well": "HELPDONE"}
+    for child in [*form.report_questions, *form.point_questions]:
+        child.value["hint"] = evil(hints.get(child.value["stored_in"], "HINT"))
+    form.save()
+    report = report_in("draft", cast)
     lead = signed_in(cast.lead)
     assert_escaped(lead.get(f"/assessor/reports/{report.pk}/points/6/"), "HELPDONE", "HELPAMBER")
     assert_escaped(lead.get(f"/assessor/reports/{report.pk}/about/"), "HELPUSERS")
     assert_escaped(lead.get(f"/assessor/reports/{report.pk}/points/6/actions/add/"), "HELPACTION")
+
+
+def test_a_report_forms_questions_and_their_answers_are_shown_as_text(fake_notify, django_capture_on_commit_callbacks):
+    """The team types the questions in the admin and the panel the answers in the report form: both are text."""
+    form = AssessmentType.objects.get(slug="assessment").report_form
+
+    def asked(label, kind, options=""):
+        return {
+            "label": evil(label),
+            "hint": evil(f"{label}HINT"),
+            "kind": kind,
+            "choices": options,
+            "required": True,
+            "published": True,
+            "stored_in": "",
+        }
+
+    form.report_questions.append(("question", asked("QLABEL", "long_text")))
+    form.point_questions.append(("question", asked("PLABEL", "choice", f"{evil('OPTION')}\nOther")))
+    form.save()
+    team = signed_in(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
+    assert_escaped(team.get(f"/admin/snippets/cms/reportform/edit/{form.pk}/"))
+
+    cast = make_cast()
+    report = rate(report_create(assessment=cast.assessment), "g" * 14)
+    by_label = {q["label"]: q["id"] for q in report.questions["report"] + report.questions["point"]}
+    report_answer, point_answer = f"answer_{by_label[evil('QLABEL')]}", f"answer_{by_label[evil('PLABEL')]}"
+    lead, base = signed_in(cast.lead), f"/assessor/reports/{report.pk}"
+    typed = {"version": 0, "service_description": "D", "service_users": "U", report_answer: evil("QANSWER")}
+    assert lead.post(f"{base}/about/", typed).status_code == 302
+    for rating in report.ratings.all():
+        point = {"version": rating.version, "rating": "green", "done_well": "Good.", point_answer: evil("OPTION")}
+        assert lead.post(f"{base}/points/{rating.number}/", {**point, "then": "overview"}).status_code == 302
+    assert_escaped(lead.get(f"{base}/about/"), "QLABEL", "QLABELHINT", "QANSWER")
+    assert_escaped(lead.get(f"{base}/points/3/"), "PLABEL", "PLABELHINT", "OPTION")
+    assert_escaped(lead.get(f"{base}/"), "QLABEL", "QANSWER")
+    # An answer that is not one of the options is refused without being shown back.
+    assert_escaped(lead.post(f"{base}/points/3/", {**point, point_answer: evil("NOTANOPTION")}), "PLABEL")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for step, person in [
+            ("submit", cast.lead),
+            ("check", cast.assessment_team),
+            ("share", cast.assessment_team),
+        ]:
+            report = transitions.report_transition(report=report, name=step, user=person)
+    assert_escaped(signed_in(cast.product_manager).get(f"/team/reports/{report.pk}/"), "QLABEL", "QANSWER", "PLABEL")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = transitions.report_transition(report=report, name="accept", user=cast.product_manager)
+    client = Client()
+    assert_escaped(client.get(report.url), "QLABEL", "QANSWER", "PLABEL", "OPTION")
+    [item] = json.loads(b"".join(client.get("/reports/export.json").streaming_content))
+    assert item["answers"][0]["question"] == evil("QLABEL") and item["answers"][0]["answer"] == evil("QANSWER")
+    assert item["points"][0]["answers"][0]["answer"] == evil("OPTION")
+    api = client.get(f"/api/v2/pages/{report.pk}/").json()
+    assert api["answers"] == item["answers"]
 
 
 @pytest.mark.parametrize("character", ["\x0b", "\x1b", "\ufffe"])

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.cast import make_cast, rate, report_in
+from workflow import questions
 from workflow.models import PointRating, Rating, ReportAction, ReportPage, ReportStatus
 from workflow.services import editing
 from workflow.services.editing import StaleEdit
@@ -34,9 +35,12 @@ def save_point(rating, user, *, version=None, value=Rating.AMBER, done_well="Did
         user=user,
         version=rating.version if version is None else version,
         rating_value=value,
-        done_well=done_well,
-        to_improve=to_improve,
+        answers=questions.by_column(rating.report, questions.POINT, done_well=done_well, to_improve=to_improve),
     )
+
+
+def details(report, description: str, users: str) -> dict:
+    return questions.by_column(report, questions.REPORT, service_description=description, service_users=users)
 
 
 # Point ratings
@@ -188,11 +192,11 @@ def test_observers_cannot_touch_actions(cast, draft):
 def test_the_service_details_are_updated_with_a_version_check(cast, draft):
     stale = ReportPage.objects.get(pk=draft.pk)
     editing.report_details_update(
-        report=draft, user=cast.researcher, version=0, service_description="New description.", service_users="Users."
+        report=draft, user=cast.researcher, version=0, answers=details(draft, "New description.", "Users.")
     )
     with pytest.raises(StaleEdit) as refused:
         editing.report_details_update(
-            report=stale, user=cast.lead, version=0, service_description="Other.", service_users="Other."
+            report=stale, user=cast.lead, version=0, answers=details(stale, "Other.", "Other.")
         )
     assert refused.value.current.service_description == "New description."
     draft.refresh_from_db()
@@ -228,9 +232,7 @@ def test_an_overall_rating_that_differs_from_the_suggestion_needs_a_reason(cast,
 
 
 def test_the_overall_rating_on_a_stale_copy_is_refused(cast, draft):
-    editing.report_details_update(
-        report=draft, user=cast.researcher, version=0, service_description="D.", service_users="U."
-    )
+    editing.report_details_update(report=draft, user=cast.researcher, version=0, answers=details(draft, "D.", "U."))
     with pytest.raises(StaleEdit):
         editing.report_overall_update(report=draft, user=cast.lead, version=0, overall_rating=Rating.GREEN, reason="")
     draft.refresh_from_db()

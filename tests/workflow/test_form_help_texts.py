@@ -1,4 +1,6 @@
-"""The service assessment team changes the report form's help texts in the Wagtail admin, without a deploy."""
+"""The service assessment team changes the report form's help texts in the Wagtail admin, without a deploy: the
+ratings' and the actions' in Settings, each question's with the question in its report form
+(tests/workflow/test_report_questions.py)."""
 
 import pytest
 
@@ -17,9 +19,11 @@ def settings_url() -> str:
 def test_help_texts_edited_in_the_admin_show_in_the_report_form(client):
     cast = make_cast()
     report = report_in(ReportStatus.DRAFT, cast)
-    point_url = f"/assessor/reports/{report.pk}/points/1/"
+    point_url = f"/assessor/reports/{report.pk}/points/6/"
     client.force_login(cast.lead)
-    assert "Use a new line for each thing." in client.get(point_url).text
+    page = client.get(point_url).text
+    assert "Use a new line for each thing." in page  # the hint of the default form's "done well"
+    assert "Say what the team should do" not in page
 
     client.force_login(UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM]))
     assert client.get(settings_url()).status_code == 200
@@ -27,12 +31,11 @@ def test_help_texts_edited_in_the_admin_show_in_the_report_form(client):
     texts = {
         field.name: getattr(current, field.name) for field in ReportFormHelpTexts._meta.fields if field.name != "id"
     }
-    texts["done_well"] = "One strength a line, with the evidence you saw."
     texts["rating_amber"] = "Amber: the team fixes this within 3 months."
+    texts["action"] = "One thing to do, and how the team will show it is done."
     response = client.post(settings_url(), texts)
     assert response.status_code == 302, response.text[:2000]
 
     client.force_login(cast.lead)
-    page = client.get(point_url).text
-    assert "One strength a line, with the evidence you saw." in page
-    assert "Amber: the team fixes this within 3 months." in page
+    assert "Amber: the team fixes this within 3 months." in client.get(point_url).text
+    assert "One thing to do, and how the team will show it is done." in client.get(f"{point_url}actions/add/").text

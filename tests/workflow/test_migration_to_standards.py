@@ -1,6 +1,7 @@
-"""Moving to standards and assessment types as content changes nothing for existing reports: each demo report's
-public page reads the same after the database goes back to before the move (one standard of numbered points,
-reassessments marked by the assessment they follow) and forward again."""
+"""Moving to standards, assessment types and report forms as content changes nothing for existing reports: each demo
+report's public page reads the same after the database goes back to before the move (one standard of numbered points,
+reassessments marked by the assessment they follow, the four questions of the report fixed in the code, with their
+hints among the form's help texts) and forward again."""
 
 import re
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from cms.models import AssessmentType
 from workflow.models import Assessment, BookingRequest, ReportPage, ReportStatus
 
 BEFORE = [("workflow", "0010_assessment_confidential"), ("cms", "0003_guidance_and_footer_pages")]
@@ -50,6 +52,10 @@ def test_demo_reports_read_the_same_before_and_after_the_move_to_standards_and_t
     requests = dict(BookingRequest.objects.values_list("pk", "type__slug"))
     assert len(pages) >= 3
     assert "reassessment" in types.values()
+    # The team's own wording of a hint goes back to the help texts and comes forward again.
+    form = AssessmentType.objects.get(slug="assessment").report_form
+    form.point_questions[0].value["hint"] = "One strength a line, with the evidence seen."
+    form.save()
 
     for later in Assessment.objects.exclude(pk__in=types):
         later.report.delete()
@@ -66,3 +72,8 @@ def test_demo_reports_read_the_same_before_and_after_the_move_to_standards_and_t
     assert dict(Assessment.objects.filter(pk__in=types).values_list("pk", "type__slug")) == types
     assert dict(BookingRequest.objects.values_list("pk", "type__slug")) == requests
     assert set(Assessment.objects.values_list("standard__name", flat=True)) == {"GOV.UK Service Standard"}
+    form = AssessmentType.objects.get(slug="assessment").report_form
+    assert set(AssessmentType.objects.values_list("report_form", flat=True)) == {form.pk}
+    assert form.point_questions[0].value["hint"] == "One strength a line, with the evidence seen."
+    for report in ReportPage.objects.all():
+        assert report.questions == form.snapshot()

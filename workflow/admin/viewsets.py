@@ -2,18 +2,15 @@
 lists; the service assessment team adds and edits, the Service Assessment Plus team only reads (Django model
 permissions, given in workflow.roles)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Prefetch, ProtectedError, RestrictedError
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from cms.admin_views import RefusingProtectedDelete
 from workflow import permissions, roles
 from workflow.forms.base import PointNumbersField
 from workflow.models import (
@@ -59,24 +56,8 @@ class NoAddView(generic.CreateView):
         raise PermissionDenied
 
 
-class RefusingProtectedDeleteView(generic.DeleteView):
-    """Wagtail knows that other rows protect an object from its reference index, which misses rows written outside
-    the admin (seed_demo, the report process, a shell). The database's own refusal is the last word: show it as
-    a message, with nothing deleted, rather than a server error."""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except (ProtectedError, RestrictedError) as error:
-            blocking = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
-            kinds = sorted({str(row._meta.verbose_name_plural) for row in blocking})
-            messages.error(
-                self.request,
-                f"“{self.object}” was not deleted: {', '.join(kinds) or 'other records'} still refer to it. "
-                "Delete or move those first.",
-            )
-            return redirect(reverse(self.index_url_name))
+class RefusingProtectedDeleteView(RefusingProtectedDelete, generic.DeleteView):
+    pass
 
 
 class WorkflowModelViewSet(ModelViewSet):

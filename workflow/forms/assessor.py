@@ -4,8 +4,10 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 
+from cms import figures
+from cms.blocks import QuestionKind
 from cms.dates import DateField
-from workflow import deadlines, ratings
+from workflow import deadlines, questions, ratings
 from workflow.models import Rating, ReportFormHelpTexts
 
 from .base import WithoutNullCharactersForm
@@ -23,15 +25,17 @@ OVERALL_HINTS = {
 }
 
 
-def text_field(label: str, *, required: bool = True, limit: int = TEXT_LIMIT, hint: str = "", rows: int = 8, **kwargs):
-    """A textarea limited by a validator rather than `max_length`, which would add a maxlength attribute and
-    let the browser silently cut off pasted text: too long should be an error the person can see."""
-    name = label[0].upper() + label[1:]
+def text_field(
+    label: str, *, required: bool = True, limit: int = TEXT_LIMIT, hint: str = "", rows: int = 8, widget=None, **kwargs
+):
+    """A textarea (or the `widget` given) limited by a validator rather than `max_length`, which would add a maxlength
+    attribute and let the browser silently cut off pasted text: too long should be an error the person can see."""
+    name = label[:1].upper() + label[1:]
     return forms.CharField(
         label=label,
         required=required,
         help_text=hint,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        widget=widget or forms.Textarea(attrs={"rows": rows}),
         validators=[MaxLengthValidator(limit, message=f"{name} must be {limit:,} characters or fewer")],
         **kwargs,
     )
@@ -99,23 +103,83 @@ class HelpTextsFromSettings:
             self.fields["rating"].widget.hints = {rating: texts[f"rating_{rating}"] for rating in Rating.values}
 
 
-class ServiceDetailsForm(HelpTextsFromSettings, VersionedForm):
-    help_texts = {"service_description": "service_description", "service_users": "service_users"}
+SHORT_TEXT_LIMIT = 500
+# The two columns every report has always opened with are never saved empty, as before questions were content: the
+# published report starts with them. Whether a question must be answered before submitting is its own `required`.
+NEEDED_ON_THEIR_PAGE = {
+    "service_description": "Enter a description of the service",
+    "service_users": "Enter who uses the service",
+}
+YES_NO_CHOICES = list(questions.YES_NO.items())
 
-    service_description = text_field(
-        "Service description",
-        error_messages={"required": "Enter a description of the service"},
+
+def question_field(question: questions.Question, figures_in_force) -> forms.Field:
+    """The GOV.UK field that asks `question`. Empty is allowed (but for NEEDED_ON_THEIR_PAGE), since a panel writes
+    the report over several visits: submitting checks the required answers."""
+    label = question.label
+    # Django's field templates print help texts as HTML (`|safe`); a hint is typed in the admin, so it is escaped
+    # here to show as the text that was typed. It may name a policy figure, as the other help texts may.
+    hint = escape(figures.fill(question.hint, figures_in_force))
+    if question.kind == QuestionKind.SHORT_TEXT:
+        return text_field(label, required=False, limit=SHORT_TEXT_LIMIT, hint=hint, widget=forms.TextInput)
+    if question.kind == QuestionKind.YES_NO:
+        return forms.ChoiceField(
+            label=label,
+            help_text=hint,
+            required=False,
+            choices=YES_NO_CHOICES,
+            widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+            error_messages={"invalid_choice": f"Select yes or no for {label}"},
+        )
+    if question.kind == QuestionKind.CHOICE:
+        return forms.ChoiceField(
+            label=label,
+            help_text=hint,
+            required=False,
+            choices=[(option, option) for option in question.choices],
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": f"Select one of the options for {label}"},
+        )
+    if question.kind == QuestionKind.DATE:
+        return DateField(label=label, name=label, required=False, **({"help_text": hint} if hint else {}))
+    needed = NEEDED_ON_THEIR_PAGE.get(question.stored_in)
+    return text_field(
+        label, required=bool(needed), hint=hint, **({"error_messages": {"required": needed}} if needed else {})
     )
-    service_users = text_field(
-        "Service users",
-        rows=5,
-        error_messages={"required": "Enter who uses the service"},
-    )
 
 
-class PointForm(HelpTextsFromSettings, VersionedForm):
-    help_texts = {"done_well": "done_well", "to_improve": "to_improve"}
+def field_name(question: questions.Question) -> str:
+    """A column's own name for a question kept in it (as the form has always posted), the question's id for others."""
+    return question.stored_in or f"answer_{question.id}"
 
+
+class QuestionsForm(VersionedForm):
+    """A form that asks some of the report's questions (`asking`), besides its own fields."""
+
+    asked: list[questions.Question] = []
+
+    @classmethod
+    def asking(cls, asked: list[questions.Question]) -> type["QuestionsForm"]:
+        # Fields are declared on a class made for these questions, so that every form step (the removal of NUL
+        # characters above all) sees them from the start.
+        figures_in_force = deadlines.in_force().by_name()
+        fields = {field_name(question): question_field(question, figures_in_force) for question in asked}
+        return type(cls.__name__, (cls,), {**fields, "asked": asked})
+
+    @classmethod
+    def initial_for(cls, row) -> dict:
+        return {field_name(question): question.answer_of(row) for question in cls.asked}
+
+    def answers(self) -> dict:
+        """The cleaned answers by question id, as the editing services take them."""
+        return {question.id: self.cleaned_data[field_name(question)] for question in self.asked}
+
+
+class ServiceDetailsForm(QuestionsForm):
+    """The report's own questions: the service's description and users, and whatever else its form asks."""
+
+
+class PointForm(HelpTextsFromSettings, QuestionsForm):
     # Not required: assessors write notes during the assessment, before they have agreed a rating.
     # Submitting the report checks every point is rated.
     rating = forms.ChoiceField(
@@ -125,8 +189,6 @@ class PointForm(HelpTextsFromSettings, VersionedForm):
         widget=RadioSelectWithHints({}),  # hints from the team's help texts
         error_messages={"invalid_choice": "Select green, amber or red"},
     )
-    done_well = text_field("What the team has done well", required=False)
-    to_improve = text_field("What the team needs to improve", required=False)
 
 
 class ActionForm(HelpTextsFromSettings, WithoutNullCharactersForm):

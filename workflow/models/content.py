@@ -1,5 +1,6 @@
-"""What the service assessment team sets in the Wagtail admin, without a deploy: the report form's words and the
-figures of the process's deadlines."""
+"""What the service assessment team sets in the Wagtail admin, without a deploy: the words of the report form's
+fixed core (the ratings and the actions) and the figures of the process's deadlines. The questions' own hints are in
+each report form (cms.models.ReportForm)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,10 +18,6 @@ def _hint(default: str, label: str) -> models.TextField:
 
 @register_setting(icon="help", name="report-form-help-texts")
 class ReportFormHelpTexts(BaseGenericSetting):
-    service_description = _hint(
-        "What the service does, in plain English, for someone who has never heard of it.", "service description"
-    )
-    service_users = _hint("Who uses the service.", "service users")
     rating_green = _hint("The service meets this point of the Standard. Green points have no actions.", "green rating")
     rating_amber = _hint(
         "The service can move to the next phase, but the team must address the actions within "
@@ -30,8 +27,6 @@ class ReportFormHelpTexts(BaseGenericSetting):
     rating_red = _hint(
         "The service must pause, address the actions and be reassessed against this point.", "red rating"
     )
-    done_well = _hint("Use a new line for each thing.", "what the team has done well")
-    to_improve = _hint("Use a new line for each thing. Say why it matters.", "what the team needs to improve")
     action = _hint("Say what the team should do and how it will show it has been done.", "an action")
 
     class Meta:

@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from cms.text import shorten
 from workflow import deadlines, permissions, ratings
+from workflow.questions import unanswered
 
 from .assessments import Assessment
 from .choices import Rating, ReportActionStatus, ReportStatus
@@ -80,6 +81,15 @@ def overall_rating_given(report: "ReportPage") -> str | None:
 
 
 @Condition
+def required_questions_answered(report: "ReportPage") -> str | None:
+    needed = [
+        f"Answer “{question.label}” on {_points(numbers)}." if numbers else f"Answer “{question.label}”."
+        for question, numbers in unanswered(report)
+    ]
+    return " ".join(needed) or None
+
+
+@Condition
 def has_points_to_rate(report: "ReportPage") -> str | None:
     if not report.ratings.exists():
         return "This report has no points to rate."
@@ -99,6 +109,7 @@ COMPLETE_REPORT = [
     every_point_rated,
     actions_on_every_amber_and_red_point,
     no_actions_on_green_points,
+    required_questions_answered,
     overall_rating_given,
 ]
 # What publishing asks of a report besides being accepted. Accepting publishes a report that meets them, and ends the
@@ -154,8 +165,12 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="report")
     # Only the transition services in workflow.services change this.
     status = FSMField(default=ReportStatus.DRAFT, choices=ReportStatus.choices, protected=True)
+    # The questions of the report form as they were when the report was created (workflow.questions reads them),
+    # and the answers to those not kept in a column of their own (service description and users), by question id.
+    questions = models.JSONField(editable=False)
     service_description = models.TextField(blank=True)
     service_users = models.TextField(blank=True)
+    answers = models.JSONField(default=dict, blank=True)
     overall_rating = models.CharField(max_length=5, choices=Rating.choices, blank=True)
     overall_rating_reason = models.TextField(
         blank=True, help_text="Why the overall rating differs from the one the point ratings suggest."
@@ -172,7 +187,8 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     # Bumped by every edit of the report's own fields, so an edit made on a stale copy is refused.
     version = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild", "url_path", "draft_title"])
+    # The questions never change once copied: a copy in every history row would record nothing.
+    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild", "url_path", "draft_title", "questions"])
     objects = PageManager.from_queryset(ReportPageQuerySet)()
 
     parent_page_types = [settings.REPORTS_INDEX_PAGE_MODEL]
@@ -347,6 +363,8 @@ class PointRating(models.Model):
     rating = models.CharField(max_length=5, choices=Rating.choices, blank=True)
     done_well = models.TextField("what the team has done well", blank=True)
     to_improve = models.TextField("what the team needs to improve", blank=True)
+    # Answers to the report's point questions not kept in a column (done well, to improve), by question id.
+    answers = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()

@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from workflow import permissions, ratings
+from workflow import permissions, questions, ratings
 from workflow.models import PointRating, Rating, ReportAction, ReportPage
 
 
@@ -87,26 +87,24 @@ def _drop_unneeded_reason(report: ReportPage, user) -> None:
 
 
 @transaction.atomic
-def report_details_update(
-    *, report: ReportPage, user, version: int, service_description: str, service_users: str
-) -> ReportPage:
+def report_details_update(*, report: ReportPage, user, version: int, answers: dict) -> ReportPage:
+    """Answers the report's own questions: `answers` maps question ids to values (see workflow.questions)."""
     locked = _editable_report(report.pk, user)
     _check_version(locked, version)
-    _save(locked, user, service_description=service_description, service_users=service_users)
+    _save(locked, user, **questions.changes(locked, questions.REPORT, locked, answers))
     return locked
 
 
 @transaction.atomic
-def rating_update(
-    *, rating: PointRating, user, version: int, rating_value: str, done_well: str, to_improve: str
-) -> PointRating:
+def rating_update(*, rating: PointRating, user, version: int, rating_value: str, answers: dict) -> PointRating:
+    """Rates a point and answers the report's point questions for it: `answers` maps question ids to values."""
     report = _editable_report(rating.report_id, user)
     _check_rating(rating_value)
     locked = _locked(PointRating, rating.pk)
     _check_version(locked, version)
     # Turning a point green leaves its actions in place: deleting someone's actions as a side effect would
     # lose work. The report cannot be submitted until they are removed, and the point's page says so.
-    _save(locked, user, rating=rating_value, done_well=done_well, to_improve=to_improve)
+    _save(locked, user, rating=rating_value, **questions.changes(report, questions.POINT, locked, answers))
     _drop_unneeded_reason(report, user)
     return locked
 

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from cms.models import PointsInScope, ServiceStandardPoint
+from workflow import questions
 from workflow.models import Assessment, PointRating, Rating, ReportPage, ReportStatus
 
 
@@ -50,8 +51,9 @@ def _unique_slug(parent, base: str) -> str:
 
 @transaction.atomic
 def report_create(*, assessment: Assessment) -> ReportPage:
-    """A draft report for the assessment, with one unrated row per point in scope. The point titles are
-    copied so that later edits to the standard's content do not rewrite this report."""
+    """A draft report for the assessment, with one unrated row per point in scope. The point titles and the
+    questions of the type's report form are copied, so that later edits to either do not rewrite this report. The
+    service's own description and users start the answers of the questions kept in those columns, if it asks them."""
     # The assessment's row lock makes a double press (or two panel members at once) start one report: the second
     # waits here, then finds the first one's report.
     Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
@@ -66,13 +68,16 @@ def report_create(*, assessment: Assessment) -> ReportPage:
         )
     index = reports_index_page()
     service = assessment.service
+    asked = assessment.type.report_form.snapshot()
+    columns = {question["stored_in"] for question in asked[questions.REPORT]}
     report = ReportPage(
         title=service.name,
         slug=_unique_slug(index, slugify(f"{service.name} {assessment.stage_label} {assessment.date:%Y-%m-%d}")),
         live=False,
         assessment=assessment,
-        service_description=service.description,
-        service_users=service.users,
+        questions=asked,
+        service_description=service.description if "service_description" in columns else "",
+        service_users=service.users if "service_users" in columns else "",
     )
     index.add_child(instance=report)
     bulk_create_with_history(

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workflow import permissions, selectors
+from workflow import permissions, questions, selectors
 from workflow.forms.assessor import (
     ActionEditForm,
     ActionForm,
@@ -187,8 +187,9 @@ def report_overview(request, report_id: int):
 @require_http_methods(["GET", "POST"])
 def service_details(request, report_id: int):
     report = _report_to_edit(request, report_id)
+    form_class = ServiceDetailsForm.asking(questions.questions(report, questions.REPORT))
     if request.method == "POST":
-        form = ServiceDetailsForm(request.POST)
+        form = form_class(request.POST)
         if _editable(form, request.user, report) and _save(
             form,
             "the service details",
@@ -196,19 +197,12 @@ def service_details(request, report_id: int):
             report=report,
             user=request.user,
             version=form.cleaned_data["version"],
-            service_description=form.cleaned_data["service_description"],
-            service_users=form.cleaned_data["service_users"],
+            answers=form.answers(),
         ):
             messages.success(request, "The service details have been saved.")
             return redirect("assessor:report", report_id=report.pk)
     else:
-        form = ServiceDetailsForm(
-            initial={
-                "version": report.version,
-                "service_description": report.service_description,
-                "service_users": report.service_users,
-            }
-        )
+        form = form_class(initial={"version": report.version, **form_class.initial_for(report)})
     return render(request, "workflow/assessor/service_details.html", {"report": report, "form": form})
 
 
@@ -221,8 +215,9 @@ def _rating(report, number: int) -> PointRating:
 def point(request, report_id: int, number: int):
     report = _report_to_edit(request, report_id)
     rating = _rating(report, number)
+    form_class = PointForm.asking(questions.questions(report, questions.POINT))
     if request.method == "POST":
-        form = PointForm(request.POST)
+        form = form_class(request.POST)
         if _editable(form, request.user, report) and _save(
             form,
             "this point",
@@ -231,18 +226,12 @@ def point(request, report_id: int, number: int):
             user=request.user,
             version=form.cleaned_data["version"],
             rating_value=form.cleaned_data["rating"],
-            done_well=form.cleaned_data["done_well"],
-            to_improve=form.cleaned_data["to_improve"],
+            answers=form.answers(),
         ):
             return _after_point_saved(request, rating)
     else:
-        form = PointForm(
-            initial={
-                "version": rating.version,
-                "rating": rating.rating,
-                "done_well": rating.done_well,
-                "to_improve": rating.to_improve,
-            }
+        form = form_class(
+            initial={"version": rating.version, "rating": rating.rating, **form_class.initial_for(rating)}
         )
     return render(
         request,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
 from cms.models import AssessmentType
-from workflow import deadlines, emails, roles
+from workflow import deadlines, emails, questions, roles
 from workflow.demo.findings import Setting, Written, write
 from workflow.models import (
     Assessment,
@@ -665,8 +665,9 @@ class Command(BaseCommand):
                 user=writer,
                 version=rating.version,
                 rating_value=value,
-                done_well=text.done_well,
-                to_improve=text.to_improve,
+                answers=questions.by_column(
+                    report, questions.POINT, done_well=text.done_well, to_improve=text.to_improve
+                ),
             )
             actions = [story.vague[rating.number]] if rating.number in story.vague else text.actions
             for description in actions:
