@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from cms.models import AssessmentType, ServiceStandard, ServiceStandardPoint, StandardStatus
+from cms.models import AssessmentType, ReportForm, ServiceStandard, ServiceStandardPoint, StandardStatus
 from tests.cast import make_cast, report_in, signed_in
 from tests.factories import AssessmentFactory, ServiceFactory, UserFactory
 from workflow import roles
@@ -282,6 +282,7 @@ def test_the_team_makes_a_type_whose_points_are_chosen_when_booking_and_books_on
             "stage_suffix": "focused review",
             "standard": gov_uk.pk,
             "scope": "chosen",
+            "report_form": ReportForm.objects.get().pk,
             "published": "on",
             "sort_order": 9,
         },
