@@ -1,14 +1,15 @@
 """Nothing unpublished leaks: a report in any status short of published appears in no list, search result,
 feed, sitemap, export or API answer, and its URL answers 404 to the public.
 
-("Accepted" is at rest only for a confidential assessment, whose report is never published: it has a test of its
-own; accepting any other report publishes it at once.)"""
+("Accepted" is at rest only for a confidential assessment or a type never published, such as a peer review: they
+have a test of their own; accepting any other report publishes it at once.)"""
 
 import json
 
 import pytest
 from django.core.cache import cache
 
+from cms.models import AssessmentType
 from tests.cast import PATH_TO, make_cast, report_in
 from tests.factories import ServiceFactory
 from workflow.models import ReportStatus
@@ -78,10 +79,15 @@ def test_nor_to_a_second_request_once_cached(client, status):
     assert not any(seen.values()), {place: shown for place, shown in seen.items() if shown}
 
 
-def test_a_confidential_assessments_accepted_report_leaks_nowhere(client):
-    # The whole path to publication; a confidential assessment's report stops at accepted.
+@pytest.mark.parametrize("never_published", ["confidential", "peer review"])
+def test_an_accepted_report_that_is_never_published_leaks_nowhere(client, never_published):
+    # The whole path to publication; a confidential assessment's report, or a peer review's, stops at accepted.
+    kind = {
+        "peer review": {"type": AssessmentType.objects.get(slug="peer-review")},
+        "confidential": {"confidential": True},
+    }
     cast = make_cast(
-        confidential=True, service=ServiceFactory(name=f"{SECRET} service", description=f"About {SECRET}.")
+        **kind[never_published], service=ServiceFactory(name=f"{SECRET} service", description=f"About {SECRET}.")
     )
     report = report_in(ReportStatus.PUBLISHED, cast)
     assert report.status == ReportStatus.ACCEPTED
