@@ -125,6 +125,7 @@ def seed(target: int) -> None:
 
     from cms.models import AssessmentType, ServiceStandardPoint
     from publishing.models import ReportIndexPage
+    from workflow import deadlines
     from workflow.models import (
         Assessment,
         Department,
@@ -152,6 +153,7 @@ def seed(target: int) -> None:
     locale = Locale.get_default()
     phases = Phase.values
     now = timezone.now()
+    share_within_days = deadlines.in_force().share_within_days
     batch = 1000
     with transaction.atomic():
         step = index.numchild
@@ -174,6 +176,8 @@ def seed(target: int) -> None:
                         service=service,
                         type=kind,
                         standard_id=kind.standard_id,
+                        # bulk_create skips save(), which would take the figure in force.
+                        share_within_days=share_within_days,
                         phase=phases[i % len(phases)],
                         date=datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(2500)),
                     )

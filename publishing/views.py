@@ -23,7 +23,7 @@ def serve_report(request, slug):
         page = (
             ReportPage.objects.live()
             .filter(slug=slug, url_path=f"{root}reports/{slug}/")
-            .select_related("assessment__service__department")
+            .select_related("assessment__service__department", "assessment__type", "assessment__standard")
             .annotate(index_title=Subquery(Page.objects.filter(path=parent_path).values("title")[:1]))
             .first()
         )

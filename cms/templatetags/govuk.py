@@ -76,8 +76,11 @@ def page_has_errors(context) -> bool:
     set by a page whose errors are not a form's. The one rule behind "Error: " in the page's title."""
     if context.get("page_errors"):
         return True
+    # By type, not isinstance: isinstance would evaluate every lazy value in the context (the policy figures, a
+    # query) to ask its class, on every page.
     return any(
-        isinstance(value, forms.BaseForm) and value.is_bound and value.errors for value in context.flatten().values()
+        issubclass(type(value), forms.BaseForm) and value.is_bound and value.errors
+        for value in context.flatten().values()
     )
 
 

@@ -29,7 +29,9 @@ def public_report(context, page) -> PublicReport:
     if loaded is None:  # the title and the body both ask
         request = context.get("request")
         if not ReportPage.assessment.is_cached(page) or not Assessment.service.is_cached(page.assessment):
-            page.assessment = Assessment.objects.select_related("service__department").get(pk=page.assessment_id)
+            page.assessment = Assessment.objects.select_related("service__department", "type", "standard").get(
+                pk=page.assessment_id
+            )
         index_title = getattr(page, "index_title", None) or page.get_parent().title
         loaded = page._public_report = PublicReport(
             points=selectors.report_points(page),
