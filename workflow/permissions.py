@@ -131,6 +131,28 @@ def why_read_only(user, report) -> str | None:
     return ReportStatus(report.status).why_panel_cannot_edit
 
 
+# The panel's comments while it writes the report. Never the delivery team's: they are the panel's working notes.
+def may_read_comments(user, report) -> bool:
+    """The panel and the two central teams (superusers too) read the panel's comments on a report."""
+    if not user.is_authenticated:
+        return False
+    return is_assessment_team(user) or is_plus_team(user) or is_on_panel(user, report)
+
+
+def may_comment(user, report) -> bool:
+    """Any panel member, observers included, comments, replies and resolves while the panel may change the report:
+    a draft, or a challenged report being amended."""
+    return report.status in PANEL_EDITS_IN and is_on_panel(user, report)
+
+
+def why_comments_closed(user, report) -> str | None:
+    """Why this panel member can no longer comment (the report moved on while they typed), in words for them; None
+    when they may comment now, or never could."""
+    if report.status in PANEL_EDITS_IN or not is_on_panel(user, report):
+        return None
+    return f"Your comment has not been saved. {ReportStatus(report.status).why_panel_cannot_edit}"
+
+
 def may_start_report(user, assessment) -> bool:
     """The lead assessor starts the report of an assessment. Reads the person's seats from `assessment.own_seats`
     when the caller has fetched them (the dashboard, for every row at once)."""

@@ -7,7 +7,7 @@ passed in, so pages and tests agree on what is overdue without freezing the cloc
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from notify.models import OutboxEmail
@@ -19,6 +19,7 @@ from workflow.models import (
     Rating,
     ReportAction,
     ReportActionStatus,
+    ReportComment,
     ReportPage,
     ReportStatus,
     ReportStatusChange,
@@ -345,3 +346,47 @@ def with_ratings(report: ReportPage) -> ReportPage:
     """The report with its ratings and their actions loaded, so showing the whole report takes two queries."""
     prefetch_related_objects([report], Prefetch("ratings__actions"))
     return report
+
+
+# The panel's comments. Only people `permissions.may_read_comments` lets read them are ever shown these.
+
+
+@dataclass(frozen=True)
+class CommentThreads:
+    """A report's comment threads (top-level comments, each with `.replies` fetched), oldest first."""
+
+    whole_report: list
+    by_point: dict  # point number: its threads, for points with any
+
+    def on_point(self, number: int) -> list:
+        return self.by_point.get(number, [])
+
+    @property
+    def points(self) -> list:
+        """(number, threads) of each point with comments, in the order of the points."""
+        return sorted(self.by_point.items())
+
+
+def comment_threads(report: ReportPage) -> CommentThreads:
+    """Every comment of the report, in threads, grouped by point: two queries, however many there are."""
+    threads = (
+        ReportComment.objects.filter(report=report, parent__isnull=True)
+        .select_related("author", "resolved_by")
+        .prefetch_related(Prefetch("replies", queryset=ReportComment.objects.select_related("author")))
+    )
+    whole, by_point = [], {}
+    for thread in threads:
+        if thread.point_number is None:
+            whole.append(thread)
+        else:
+            by_point.setdefault(thread.point_number, []).append(thread)
+    return CommentThreads(whole_report=whole, by_point=by_point)
+
+
+def unresolved_comments(report: ReportPage) -> QuerySet[ReportComment]:
+    """The report's threads not yet resolved: the whole report's first, then each point's, oldest first."""
+    return (
+        ReportComment.objects.filter(report=report, parent__isnull=True, resolved_at__isnull=True)
+        .select_related("author")
+        .order_by(F("point_number").asc(nulls_first=True), "created_at", "pk")
+    )

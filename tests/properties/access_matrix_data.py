@@ -68,6 +68,7 @@ POINT = {"version": "{rating_version}", "rating": "green", "done_well": "Changed
 NEW_ACTION = {"description": "A new action."}
 EDIT_ACTION = {"version": "{action_version}", "description": "Changed action."}
 REMOVE_ACTION = {"version": "{action_version}"}
+COMMENT = {"text": "Is point 6 really amber?"}
 OVERALL = {"version": "{draft_version}", "overall_rating": "red", "reason": "Point 6 puts users at risk."}
 BOOKING = {"service": "{service}", "kind": "assessment", "phase": "private_beta", "preferred_dates": "", "notes": ""}
 RECEIPT = {"reference": "{outbox}", "status": "delivered"}
@@ -177,6 +178,61 @@ MATRIX: dict[str, Row | list[Row]] = {
         get=signed_in(405),
         post=(SIGN_IN, 404, 404, 404, 403, "302 /assessor/reports/{draft}/ !", 403, 403, 403),
     ),
+
+    # The panel's comments: any panel member, while the panel may change the report (a draft, or challenged). The
+    # central teams read them on their pages but do not post; the delivery team never learns they exist.
+    "assessor/reports/<row_id:report_id>/comments/": [
+        Row(
+            "/assessor/reports/{draft}/comments/",
+            get=signed_in(405),
+            post=(SIGN_IN, 404, 404, 404, "302 /assessor/reports/{draft}/ !", "302 /assessor/reports/{draft}/ !",
+                  403, 403, 403),
+            data=COMMENT,
+        ),
+        # Challenged: the delivery team sees the report, but not the panel's comments on it.
+        Row(
+            "/assessor/reports/{challenged}/comments/",
+            get=signed_in(405),
+            post=(SIGN_IN, 404, 404, 404, "302 /assessor/reports/{challenged}/ !",
+                  "302 /assessor/reports/{challenged}/ !", 403, 403, 403),
+            data=COMMENT,
+        ),
+        # Submitted: the panel's late comment is shown again with their text and why it was not saved.
+        Row(
+            "/assessor/reports/{submitted}/comments/",
+            get=signed_in(405),
+            post=(SIGN_IN, 404, 404, 404, 200, 200, 403, 403, 403),
+            data=COMMENT,
+        ),
+    ],
+    "assessor/reports/<row_id:report_id>/comments/points/<row_id:number>/": Row(
+        "/assessor/reports/{draft}/comments/points/6/",
+        get=signed_in(405),
+        post=(SIGN_IN, 404, 404, 404, "302 /assessor/reports/{draft}/points/6/ !",
+              "302 /assessor/reports/{draft}/points/6/ !", 403, 403, 403),
+        data=COMMENT,
+    ),
+    "assessor/reports/<row_id:report_id>/comments/<row_id:comment_id>/reply/": Row(
+        "/assessor/reports/{draft}/comments/{comment}/reply/",
+        get=signed_in(405),
+        post=(SIGN_IN, 404, 404, 404, "302 /assessor/reports/{draft}/points/6/ !",
+              "302 /assessor/reports/{draft}/points/6/ !", 403, 403, 403),
+        data=COMMENT,
+    ),
+    "assessor/reports/<row_id:report_id>/comments/<row_id:comment_id>/resolve/": [
+        Row(
+            "/assessor/reports/{draft}/comments/{comment}/resolve/",
+            get=signed_in(405),
+            post=(SIGN_IN, 404, 404, 404, "302 /assessor/reports/{draft}/points/6/ !",
+                  "302 /assessor/reports/{draft}/points/6/ !", 403, 403, 403),
+        ),
+        Row(
+            "/assessor/reports/{challenged}/comments/{challenged_comment}/resolve/",
+            get=signed_in(405),
+            post=(SIGN_IN, 404, 404, 404, "302 /assessor/reports/{challenged}/points/6/ !",
+                  "302 /assessor/reports/{challenged}/points/6/ !", 403, 403, 403),
+        ),
+    ],
 
     # The delivery team's pages: its reports once shared; the product and delivery managers accept or challenge.
     "team/": Row("/team/", get=(SIGN_IN, 200, 200, 403, 403, 403, 403, 403, 403)),

@@ -224,6 +224,7 @@ def build_world():
     )
     from workflow.services import feedback
     from workflow.services.booking import booking_request
+    from workflow.services.comments import comment_add
 
     today = timezone.localdate()
     cast = make_cast(date=today - datetime.timedelta(days=30))
@@ -242,6 +243,10 @@ def build_world():
     }
     draft = reports[ReportStatus.DRAFT]
     action = ReportAction.objects.filter(rating__report=draft, rating__number=6).get()
+    comment = comment_add(report=draft, user=cast.lead, text="Is point 6 amber?", point_number=6)
+    challenged_comment = comment_add(
+        report=reports[ReportStatus.CHALLENGED], user=cast.lead, text="The team is right.", point_number=6
+    )
     email = OutboxEmail.objects.exclude(kind__in=kinds.SECRET_KINDS).order_by("created_at").first()
     OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxStatus.FAILED, attempts=10, last_error="HTTP 500")
 
@@ -269,6 +274,8 @@ def build_world():
         "submitted_version": reports[ReportStatus.SUBMITTED].version,
         "rating_version": draft.ratings.get(number=1).version,
         "action": action.pk,
+        "comment": comment.pk,
+        "challenged_comment": challenged_comment.pk,
         "action_version": action.version,
         "fresh": cast.assessment.pk,
         "service": cast.assessment.service_id,
@@ -347,6 +354,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         PointRating,
         PolicyFigures,
         ReportAction,
+        ReportComment,
         ReportFormHelpTexts,
         ReportPage,
         ReportStatusChange,
@@ -368,6 +376,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         PointRating: ("rating", "version", "done_well", "to_improve", "answers"),
         ReportAction: ("description", "version", "status", "due_date"),
         ReportStatusChange: ("transition",),
+        ReportComment: ("text", "point_number", "parent_id", "resolved_at", "resolved_by_id"),
         BookingRequest: ("status",),
         OutboxEmail: ("status", "attempts"),
         FeedbackInvitation: ("email", "used_at"),

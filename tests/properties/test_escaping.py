@@ -28,6 +28,7 @@ from workflow.models import (
     Department,
     ReportAction,
     ReportActionStatus,
+    ReportComment,
     ReportFormHelpTexts,
     ReportPage,
     Service,
@@ -211,6 +212,39 @@ def test_the_assessment_and_plus_teams_pages(world):
     publish(world)
     history += ("RESOLVED", "PLUSPERSON", "PRODUCTMANAGER")
     assert_escaped(clients["assessment_team"].get(f"/assessment-team/reports/{report.pk}/"), *history)
+
+
+def test_the_panels_comments(world):
+    """Comments and replies, and their authors' names, are text on the panel's and the central teams' pages, and
+    nowhere on the delivery team's."""
+    cast, report, clients, _ = world
+    base = f"/assessor/reports/{report.pk}"
+    lead, researcher = clients["lead"], signed_in(cast.researcher)
+    # Challenged: the panel amends the report, and comments on it.
+    assert lead.post(f"{base}/comments/points/6/", {"text": evil("COMMENT")}).status_code == 302
+    assert lead.post(f"{base}/comments/", {"text": evil("WHOLECOMMENT")}).status_code == 302
+    thread = ReportComment.objects.get(report=report, point_number=6)
+    assert researcher.post(f"{base}/comments/{thread.pk}/reply/", {"text": evil("REPLY")}).status_code == 302
+    assert_escaped(lead.get(f"{base}/points/6/"), "COMMENT", "REPLY", "LEAD", "RESEARCHER")
+    assert_escaped(lead.get(f"{base}/"), "WHOLECOMMENT", "LEAD")
+    # Refused (too long): the typed text comes back escaped.
+    response = lead.post(f"{base}/comments/", {"text": evil("REFUSED") + "x" * 2_000})
+    assert_escaped(response, "REFUSED")
+    everything = ("COMMENT", "WHOLECOMMENT", "REPLY")
+    assert_escaped(clients["assessment_team"].get(f"/assessment-team/reports/{report.pk}/"), *everything)
+    assert_escaped(clients["plus"].get(f"/plus/reports/{report.pk}/"), *everything)
+    page = clients["dm"].get(f"/team/reports/{report.pk}/").content.decode()
+    assert not any(shown(tag) in page or f"{tag} <script>" in page for tag in everything)
+
+
+def test_unresolved_comments_listed_before_submitting_are_text():
+    cast = make_cast()
+    report = report_in("draft", cast)
+    lead = signed_in(cast.lead)
+    assert lead.post(f"/assessor/reports/{report.pk}/comments/", {"text": evil("UNRESOLVED")}).status_code == 302
+    page = lead.get(f"/assessor/reports/{report.pk}/")
+    assert 'id="unresolved-comments"' in page.content.decode()
+    assert_escaped(page, "UNRESOLVED")
 
 
 def test_the_wagtail_admin(world):

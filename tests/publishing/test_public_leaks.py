@@ -8,11 +8,14 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from cms.models import AssessmentType
 from tests.cast import PATH_TO, make_cast, report_in
 from tests.factories import ServiceFactory
 from workflow.models import ReportStatus
+from workflow.services import transitions
+from workflow.services.comments import comment_add
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +111,42 @@ def test_a_signed_in_person_does_not_see_unpublished_reports_either(client):
     client.force_login(make_cast().assessment_team)
     assert client.get(public_path).status_code == 404
     assert report.pk not in [r.pk for r in client.get("/reports/").context["reports"]]
+
+
+COMMENT_SECRET = "Plughcommentword"  # a word only the panel's comments hold
+
+
+def test_the_panels_comments_leak_nowhere(client):
+    """The panel's comments stay with the panel and the central teams: not on the published page, in the exports,
+    the feed, the sitemap or the API, nor on the delivery team's page."""
+    cast = make_cast()
+    report = report_in(ReportStatus.DRAFT, cast)
+    thread = comment_add(report=report, user=cast.researcher, text=f"{COMMENT_SECRET} on point 6.", point_number=6)
+    comment_add(report=report, user=cast.lead, text=f"Reply {COMMENT_SECRET}.", parent=thread)
+    comment_add(report=report, user=cast.lead, text=f"Whole report {COMMENT_SECRET}.")
+    for step, who in [("submit", cast.lead), ("check", cast.assessment_team), ("share", cast.assessment_team)]:
+        report = transitions.report_transition(report=report, name=step, user=who)
+    team = Client()
+    team.force_login(cast.product_manager)
+    assert COMMENT_SECRET not in team.get(f"/team/reports/{report.pk}/").text
+    report = transitions.report_transition(report=report, name="accept", user=cast.product_manager)
+    assert report.status == ReportStatus.PUBLISHED
+    assert COMMENT_SECRET not in team.get(f"/team/reports/{report.pk}/").text
+    public_path = report.url_path.removeprefix("/home")
+    assert report.pk in [r.pk for r in client.get("/reports/").context["reports"]]  # there to be read
+    for path in [
+        public_path,
+        "/reports/",
+        "/reports/feed/",
+        "/sitemap.xml",
+        "/reports/export.csv",
+        "/reports/export.json",
+        "/api/v2/pages/?type=workflow.ReportPage&fields=*&limit=20",
+        f"/api/v2/pages/{report.pk}/",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert COMMENT_SECRET not in body(response), path
+    # Searching for a comment's words finds nothing.
+    assert not client.get(f"/reports/?q={COMMENT_SECRET}").context["reports"]
+    assert not client.get(f"/api/v2/pages/?search={COMMENT_SECRET}").json()["items"]

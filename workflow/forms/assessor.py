@@ -9,6 +9,7 @@ from cms.blocks import QuestionKind
 from cms.dates import DateField
 from workflow import deadlines, questions, ratings
 from workflow.models import Rating, ReportFormHelpTexts
+from workflow.services import comments
 
 from .base import WithoutNullCharactersForm
 
@@ -251,3 +252,22 @@ class OverallRatingForm(VersionedForm):
         if ratings.reason_needed(overall, self.suggested) and not reason_given:
             self.add_error("reason", ratings.reason_missing(overall, self.suggested))
         return cleaned
+
+
+class CommentForm(WithoutNullCharactersForm):
+    """A panel member's comment on a point or on the whole report, or a reply to one."""
+
+    text = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": comments.EMPTY},
+        validators=[MaxLengthValidator(comments.COMMENT_LIMIT, message=comments.TOO_LONG)],
+    )
+
+    def __init__(self, *args, reply_to=None, **kwargs):
+        # Several comment forms share a page: each has ids of its own, so that its error links to its own box.
+        kwargs.setdefault("auto_id", f"reply-{reply_to}-%s" if reply_to else "comment-%s")
+        super().__init__(*args, **kwargs)
+        if reply_to:
+            self.fields["text"].label = "Reply"
+        self.reply_to = reply_to

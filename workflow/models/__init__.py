@@ -1,6 +1,7 @@
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
 from .booking import BookingRequest, BookingStatus
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
+from .comments import ReportComment
 from .content import PolicyFigures, ReportFormHelpTexts
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
 from .history import ReportStatusChange
@@ -25,6 +26,7 @@ __all__ = [
     "PointRating",
     "Rating",
     "ReportAction",
+    "ReportComment",
     "ReportActionStatus",
     "ReportPage",
     "ReportFormHelpTexts",

@@ -46,6 +46,10 @@ def report_detail(request, report_id: str):
         {
             "report": selectors.with_ratings(report),
             "history": selectors.status_changes(report),
+            # The panel's comments, to read.
+            "comments": selectors.comment_threads(report)
+            if permissions.may_read_comments(request.user, report)
+            else None,
             # Each transition the person may make now, or None. Resolving a challenge (a superuser may) has its own
             # page, linked from this one.
             "return_to_panel": allowed.get(ReportTransition.RETURN),

@@ -18,6 +18,7 @@ from workflow import permissions, questions, selectors
 from workflow.forms.assessor import (
     ActionEditForm,
     ActionForm,
+    CommentForm,
     OverallRatingForm,
     PointForm,
     RemoveActionForm,
@@ -30,10 +31,12 @@ from workflow.models import (
     PointRating,
     Rating,
     ReportAction,
+    ReportComment,
     ReportPage,
     ReportStatus,
 )
 from workflow.services import editing
+from workflow.services.comments import CommentsClosed, comment_add, comment_resolve
 from workflow.services.editing import ReportNotEditable, StaleEdit
 from workflow.services.reports import report_create
 from workflow.services.transitions import refusal_reasons
@@ -152,8 +155,24 @@ def report_start(request, assessment_id: int):
 
 @login_required
 def report_overview(request, report_id: int):
+    return _report_page(request, get_report_for(request.user, report_id))
+
+
+def _comments(user, report, *, comment_form=None, reply_form=None) -> dict:
+    """What a page needs to show the panel's comments: nothing for someone who may not read them. A comment form that
+    was refused is shown again (`comment_form`, or `reply_form` under its thread) with what was typed."""
+    if not permissions.may_read_comments(user, report):
+        return {"comments": None}
+    return {
+        "comments": selectors.comment_threads(report),
+        "may_comment": permissions.may_comment(user, report),
+        "comment_form": comment_form or CommentForm(),
+        "reply_form": reply_form,
+    }
+
+
+def _report_page(request, report, **comment_forms):
     user = request.user
-    report = get_report_for(user, report_id)
     # Fetched once for the task list, the suggested rating, the submit checks and the report body.
     prefetch_related_objects(
         [report], Prefetch("ratings", queryset=PointRating.objects.order_by("number").prefetch_related("actions"))
@@ -176,9 +195,12 @@ def report_overview(request, report_id: int):
             "suggested": report.suggested_overall_rating,
             "can_submit": can_submit,
             "still_needed": refusal_reasons(report, TRANSITIONS[ReportTransition.SUBMIT]) if can_submit else [],
+            # The lead may submit with comments unresolved, having seen them.
+            "unresolved": selectors.unresolved_comments(report) if can_submit else [],
             # Why a report came back to the panel, when it did.
             "returned": (returned := selectors.sent_back_to_panel(report)),
             "returned_by_challenge": returned is not None and returned.transition == ReportTransition.CHALLENGE,
+            **_comments(user, report, **comment_forms),
         },
     )
 
@@ -233,6 +255,10 @@ def point(request, report_id: int, number: int):
         form = form_class(
             initial={"version": rating.version, "rating": rating.rating, **form_class.initial_for(rating)}
         )
+    return _point_page(request, report, rating, form)
+
+
+def _point_page(request, report, rating, form, **comment_forms):
     return render(
         request,
         "workflow/assessor/point.html",
@@ -245,6 +271,8 @@ def point(request, report_id: int, number: int):
             # Without JavaScript the page cannot know a rating just chosen, so an unrated point offers the
             # button too: it saves the point first, and a point saved as green is told it takes no actions.
             "may_add_action": rating.rating != Rating.GREEN,
+            **(comments := _comments(request.user, report, **comment_forms)),
+            "point_threads": comments["comments"].on_point(rating.number) if comments["comments"] else [],
         },
     )
 
@@ -444,6 +472,103 @@ def submit(request, report_id: int):
     return redirect("assessor:report", report_id=report.pk)
 
 
+# The panel's comments. Posted from the point and report pages, and answered with them: on success a redirect back
+# to the comment; when refused, the page again with the error and what was typed.
+
+
+def _report_to_comment(request, report_id: int) -> ReportPage:
+    """The report, for someone who may comment on it now, or a panel member it has moved on from since their page was
+    shown (told why, with their text kept). Anyone who may not read the comments is told the report is "not found"."""
+    user = request.user
+    report = get_report_for(user, report_id)
+    if not permissions.may_read_comments(user, report):
+        raise Http404("No such report")
+    if not (permissions.may_comment(user, report) or permissions.why_comments_closed(user, report)):
+        raise PermissionDenied
+    return report
+
+
+def _thread(report, comment_id: int) -> ReportComment:
+    return get_object_or_404(ReportComment.objects.filter(report=report, parent__isnull=True), pk=comment_id)
+
+
+def _comment_url(request, report, number: int | None, anchor: str) -> str:
+    """Where a comment is shown to this person: its point's page for those who edit points, the report page else."""
+    if number is not None and permissions.may_edit(request.user, report):
+        return reverse("assessor:point", args=[report.pk, number]) + f"#{anchor}"
+    return reverse("assessor:report", args=[report.pk]) + f"#{anchor}"
+
+
+def _refused_comment(request, report, number: int | None, **comment_forms):
+    """The page the comment was typed on, again, with the error and the text."""
+    if number is not None and permissions.may_post_edit(request.user, report):
+        rating = _rating(report, number)
+        form_class = PointForm.asking(questions.questions(report, questions.POINT))
+        form = form_class(
+            initial={"version": rating.version, "rating": rating.rating, **form_class.initial_for(rating)}
+        )
+        return _point_page(request, report, rating, form, **comment_forms)
+    return _report_page(request, report, **comment_forms)
+
+
+def _add_comment(request, report, form, *, number: int | None = None, thread: ReportComment | None = None):
+    if form.is_valid():
+        try:
+            comment = comment_add(
+                report=report, user=request.user, text=form.cleaned_data["text"], point_number=number, parent=thread
+            )
+        except CommentsClosed as closed:
+            form.add_error(None, closed.reason)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your reply has been added." if thread else "Your comment has been added.")
+            return redirect(
+                _comment_url(request, report, comment.point_number, f"comment-{comment.parent_id or comment.pk}")
+            )
+    if thread is not None:
+        return _refused_comment(request, report, number, reply_form=form)
+    return _refused_comment(request, report, number, comment_form=form)
+
+
+@login_required
+@require_POST
+def comment_on_report(request, report_id: int):
+    report = _report_to_comment(request, report_id)
+    return _add_comment(request, report, CommentForm(request.POST))
+
+
+@login_required
+@require_POST
+def comment_on_point(request, report_id: int, number: int):
+    report = _report_to_comment(request, report_id)
+    _rating(report, number)  # "not found" for a point the report does not have
+    return _add_comment(request, report, CommentForm(request.POST), number=number)
+
+
+@login_required
+@require_POST
+def comment_reply(request, report_id: int, comment_id: int):
+    report = _report_to_comment(request, report_id)
+    thread = _thread(report, comment_id)
+    form = CommentForm(request.POST, reply_to=thread.pk)
+    return _add_comment(request, report, form, number=thread.point_number, thread=thread)
+
+
+@login_required
+@require_POST
+def comment_resolve_view(request, report_id: int, comment_id: int):
+    report = _report_to_comment(request, report_id)
+    thread = _thread(report, comment_id)
+    try:
+        comment_resolve(comment=thread, user=request.user)
+    except CommentsClosed as closed:
+        messages.error(request, closed.reason)
+        return redirect("assessor:report", report_id=report.pk)
+    messages.success(request, "The comment has been resolved.")
+    return redirect(_comment_url(request, report, thread.point_number, f"comment-{thread.pk}"))
+
+
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("assessments/<row_id:assessment_id>/start/", report_start, name="start"),
@@ -455,4 +580,10 @@ urlpatterns = [
     path("reports/<row_id:report_id>/actions/<row_id:action_id>/remove/", action_remove, name="action_remove"),
     path("reports/<row_id:report_id>/overall/", overall_rating, name="overall"),
     path("reports/<row_id:report_id>/submit/", submit, name="submit"),
+    path("reports/<row_id:report_id>/comments/", comment_on_report, name="comment"),
+    path("reports/<row_id:report_id>/comments/points/<row_id:number>/", comment_on_point, name="comment_point"),
+    path("reports/<row_id:report_id>/comments/<row_id:comment_id>/reply/", comment_reply, name="comment_reply"),
+    path(
+        "reports/<row_id:report_id>/comments/<row_id:comment_id>/resolve/", comment_resolve_view, name="comment_resolve"
+    ),
 ]

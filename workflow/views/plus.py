@@ -56,6 +56,10 @@ def report_detail(request, report_id: str):
             "report": selectors.with_ratings(report),
             "challenge": selectors.latest_challenge(report),
             "history": selectors.status_changes(report),
+            # The panel's comments, to read.
+            "comments": selectors.comment_threads(report)
+            if permissions.may_read_comments(request.user, report)
+            else None,
             "can_resolve": can_resolve,
             "form": form,
             # This page shows the status itself; shown again after an error, it keeps the one first shown.
