@@ -113,7 +113,7 @@ def test_a_signed_in_person_does_not_see_unpublished_reports_either(client):
     assert report.pk not in [r.pk for r in client.get("/reports/").context["reports"]]
 
 
-COMMENT_SECRET = "Plughcommentword"  # a word only the panel's comments hold
+COMMENT_WORD = "Plughcommentword"  # a word only the panel's comments hold
 
 
 def test_the_panels_comments_leak_nowhere(client):
@@ -121,17 +121,17 @@ def test_the_panels_comments_leak_nowhere(client):
     the feed, the sitemap or the API, nor on the delivery team's page."""
     cast = make_cast()
     report = report_in(ReportStatus.DRAFT, cast)
-    thread = comment_add(report=report, user=cast.researcher, text=f"{COMMENT_SECRET} on point 6.", point_number=6)
-    comment_add(report=report, user=cast.lead, text=f"Reply {COMMENT_SECRET}.", parent=thread)
-    comment_add(report=report, user=cast.lead, text=f"Whole report {COMMENT_SECRET}.")
+    thread = comment_add(report=report, user=cast.researcher, text=f"{COMMENT_WORD} on point 6.", point_number=6)
+    comment_add(report=report, user=cast.lead, text=f"Reply {COMMENT_WORD}.", parent=thread)
+    comment_add(report=report, user=cast.lead, text=f"Whole report {COMMENT_WORD}.")
     for step, who in [("submit", cast.lead), ("check", cast.assessment_team), ("share", cast.assessment_team)]:
         report = transitions.report_transition(report=report, name=step, user=who)
     team = Client()
     team.force_login(cast.product_manager)
-    assert COMMENT_SECRET not in team.get(f"/team/reports/{report.pk}/").text
+    assert COMMENT_WORD not in team.get(f"/team/reports/{report.pk}/").text
     report = transitions.report_transition(report=report, name="accept", user=cast.product_manager)
     assert report.status == ReportStatus.PUBLISHED
-    assert COMMENT_SECRET not in team.get(f"/team/reports/{report.pk}/").text
+    assert COMMENT_WORD not in team.get(f"/team/reports/{report.pk}/").text
     public_path = report.url_path.removeprefix("/home")
     assert report.pk in [r.pk for r in client.get("/reports/").context["reports"]]  # there to be read
     for path in [
@@ -146,7 +146,7 @@ def test_the_panels_comments_leak_nowhere(client):
     ]:
         response = client.get(path)
         assert response.status_code == 200, path
-        assert COMMENT_SECRET not in body(response), path
+        assert COMMENT_WORD not in body(response), path
     # Searching for a comment's words finds nothing.
-    assert not client.get(f"/reports/?q={COMMENT_SECRET}").context["reports"]
-    assert not client.get(f"/api/v2/pages/?search={COMMENT_SECRET}").json()["items"]
+    assert not client.get(f"/reports/?q={COMMENT_WORD}").context["reports"]
+    assert not client.get(f"/api/v2/pages/?search={COMMENT_WORD}").json()["items"]

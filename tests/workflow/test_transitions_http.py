@@ -675,10 +675,11 @@ def test_every_transition_form_posts_the_status_its_page_showed(client, cast, st
     report = report_in(status, cast)
     response = as_user(client, getattr(cast, who)).get(reverse(page, args=[report.pk]))
     assert response.status_code == 200
+    # The panel's comment forms are no transition: the comment service refuses them by the report's status itself.
     forms = [
         form
         for form in re.findall(r"<form method=\"post\".*?</form>", text(response), re.S)
-        if "/sign-out/" not in form
+        if "/sign-out/" not in form and "/comments/" not in form.split(">", 1)[0]
     ]
     assert forms and all("from_status" in form for form in forms)
     assert shown_status(text(response)) == shown
