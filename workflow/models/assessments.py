@@ -146,13 +146,9 @@ class Assessment(models.Model):
         return self.type.scope == PointsInScope.RED
 
     @property
-    def publishes_report(self) -> bool:
-        """Whether accepting its report publishes it: never for a type that is not published (a peer review),
-        nor for a confidential assessment."""
-        return self.type.published and not self.confidential
-
-    @property
     def why_not_published(self) -> str:
+        """Why accepting its report does not publish it ("" when it does): publishing's condition asks this
+        (workflow.models.reports.published_when_accepted)."""
         if self.confidential:
             return "The assessment is confidential, so its report is never published."
         if not self.type.published:
