@@ -59,6 +59,19 @@ AMBER_ACTIONS_DUE = "amber_actions_due"
 AMBER_ACTIONS_OVERDUE = "amber_actions_overdue"
 REASSESSMENT_NEEDED = "reassessment_needed"
 SIGN_IN_LINK = "sign_in_link"
+BOOKING_RECEIVED = "booking_received"
+BOOKING_ACCEPTED = "booking_accepted"
+BOOKING_REJECTED = "booking_rejected"
+PANEL_APPOINTED = "panel_appointed"
+CLARIFICATION_ASKED = "clarification_asked"
+CLARIFICATION_ANSWERED = "clarification_answered"
+MEETING_INVITATION = "meeting_invitation"
+MEETING_CHANGED = "meeting_changed"
+CHALLENGE_RESOLVED = "challenge_resolved"
+FOLLOW_UP_REQUESTED = "follow_up_requested"
+FOLLOW_UP_ANSWERED = "follow_up_answered"
+REPORT_CORRECTED = "report_corrected"
+REPORT_WITHDRAWN = "report_withdrawn"
 
 _REPORT = ("name", "service_name", "stage")
 
@@ -113,7 +126,7 @@ KINDS: dict[str, EmailKind] = {
         EmailKind(
             CHALLENGE_RECEIVED,
             "Challenge received",
-            "the Service Assessment Plus team",
+            "the Service Assessment Plus team and the panel",
             "the product or delivery manager challenges a report",
             (*_REPORT, "challenged_by", "reasons", "report_link"),
         ),
@@ -160,6 +173,99 @@ KINDS: dict[str, EmailKind] = {
             "the delivery team",
             "a report with any red point is published",
             (*_REPORT, "red_points", "public_link"),
+        ),
+        EmailKind(
+            BOOKING_RECEIVED,
+            "Booking request received",
+            "the service assessment team",
+            "a delivery team asks for an assessment",
+            (*_REPORT, "requested_by", "preferred_dates", "booking_link"),
+        ),
+        EmailKind(
+            BOOKING_ACCEPTED,
+            "Booking accepted",
+            "the person who asked and the delivery team",
+            "the service assessment team accepts a booking request, giving the date and the panel",
+            (*_REPORT, "assessment_date", "panel", "dashboard_link"),
+        ),
+        EmailKind(
+            BOOKING_REJECTED,
+            "Booking rejected",
+            "the person who asked and the delivery team",
+            "the service assessment team rejects a booking request, giving the reason",
+            (*_REPORT, "reason", "dashboard_link"),
+        ),
+        EmailKind(
+            PANEL_APPOINTED,
+            "Appointed to a panel",
+            "each panel member",
+            "someone is put on an assessment's panel, when the booking is accepted or later in the admin",
+            (*_REPORT, "assessment_date", "panel_role", "dashboard_link"),
+        ),
+        EmailKind(
+            CLARIFICATION_ASKED,
+            "Question about a report",
+            "the service assessment team",
+            "the product or delivery manager asks a question about a shared report, which stops its response clock",
+            (*_REPORT, "asked_by", "about", "question", "report_link"),
+        ),
+        EmailKind(
+            CLARIFICATION_ANSWERED,
+            "Question answered",
+            "the person who asked",
+            "the service assessment team answers a question about a shared report, which starts its response clock "
+            "again",
+            (*_REPORT, "about", "question", "answer", "response_deadline", "report_link"),
+        ),
+        EmailKind(
+            MEETING_INVITATION,
+            "Challenge meeting invitation",
+            "the people invited from the panel and the delivery team",
+            "the Service Assessment Plus team arranges the meeting about a challenged report",
+            (*_REPORT, "meeting_time", "meeting_place", "attendees", "report_link"),
+        ),
+        EmailKind(
+            MEETING_CHANGED,
+            "Challenge meeting changed",
+            "the people invited from the panel and the delivery team",
+            "the Service Assessment Plus team changes the time, place or people of a challenge meeting",
+            (*_REPORT, "meeting_time", "meeting_place", "attendees", "report_link"),
+        ),
+        EmailKind(
+            CHALLENGE_RESOLVED,
+            "Challenge resolved",
+            "the delivery team",
+            "the Service Assessment Plus team resolves a challenge and records the agreed changes",
+            (*_REPORT, "outcome", "agreed_changes", "report_link"),
+        ),
+        EmailKind(
+            FOLLOW_UP_REQUESTED,
+            "Follow-up support requested",
+            "the lead assessor and the service assessment team",
+            "the product or delivery manager asks the panel for a follow-up call or workshop after accepting a report",
+            (*_REPORT, "requested_by", "support", "actions", "details", "report_link"),
+        ),
+        EmailKind(
+            FOLLOW_UP_ANSWERED,
+            "Follow-up support arranged or declined",
+            "the person who asked for follow-up support",
+            "the lead assessor or the service assessment team records that follow-up support is arranged, or declined "
+            "with a reason",
+            (*_REPORT, "support", "outcome", "report_link"),
+        ),
+        EmailKind(
+            REPORT_CORRECTED,
+            "Published report corrected",
+            "the delivery team",
+            "the service assessment team corrects a published report, with a public change note",
+            (*_REPORT, "change_note", "public_link"),
+        ),
+        EmailKind(
+            REPORT_WITHDRAWN,
+            "Published report withdrawn",
+            "the delivery team",
+            "the service assessment team withdraws a published report, with a public reason",
+            (*_REPORT, "reason", "public_link"),
         ),
         EmailKind(
             SIGN_IN_LINK,

@@ -250,15 +250,19 @@ class _StatusChangeEmails:
         )
 
     def challenge_received(self) -> list[NewEmail]:
-        return self.each(
-            kinds.CHALLENGE_RECEIVED,
-            plus_team(),
-            lambda r: {
+        """The Plus team arranges the meeting; the panel hears at once, since it will amend the report and meet."""
+
+        def about(audience: str):
+            return lambda r: {
                 "challenged_by": _person(self.change.by),
                 "reasons": self.change.comment,
-                "report_link": report_link(self.report, "plus"),
-            },
-        )
+                "report_link": report_link(self.report, audience),
+            }
+
+        return [
+            *self.each(kinds.CHALLENGE_RECEIVED, plus_team(), about("plus")),
+            *self.each(kinds.CHALLENGE_RECEIVED, panel(self.assessment), about("assessor")),
+        ]
 
     def report_published(self) -> list[NewEmail]:
         return self.each(

@@ -106,7 +106,9 @@ def test_sharing_tells_the_product_and_delivery_managers_and_sro_with_the_deadli
     assert len(sent(fake_notify)) == 3
 
 
-def test_a_challenge_tells_the_plus_team_with_the_reasons(fake_notify, django_capture_on_commit_callbacks):
+def test_a_challenge_tells_the_plus_team_and_the_panel_with_the_reasons(
+    fake_notify, django_capture_on_commit_callbacks
+):
     cast = make_cast()
     report = report_in(ReportStatus.SHARED, cast)
 
@@ -115,11 +117,18 @@ def test_a_challenge_tells_the_plus_team_with_the_reasons(fake_notify, django_ca
             report=report, name=ReportTransition.CHALLENGE, user=cast.delivery_manager, comment="Point 6 was green."
         )
 
-    email = only(fake_notify, kinds.CHALLENGE_RECEIVED)
-    assert email["email_address"] == cast.plus.email
-    assert_complete(email, kinds.CHALLENGE_RECEIVED)
-    assert email["personalisation"]["reasons"] == "Point 6 was green."
-    assert email["personalisation"]["challenged_by"] == cast.delivery_manager.get_full_name()
+    assert addresses(fake_notify, kinds.CHALLENGE_RECEIVED) == emails_of(
+        [cast.plus, cast.lead, cast.researcher, cast.observer]
+    )
+    links = {}
+    for email in sent(fake_notify, kinds.CHALLENGE_RECEIVED):
+        assert_complete(email, kinds.CHALLENGE_RECEIVED)
+        assert email["personalisation"]["reasons"] == "Point 6 was green."
+        assert email["personalisation"]["challenged_by"] == cast.delivery_manager.get_full_name()
+        links[email["email_address"]] = email["personalisation"]["report_link"]
+    # Each to the report on their own pages.
+    assert links[cast.plus.email] == "http://testserver" + reverse("plus:report", args=[report.pk])
+    assert links[cast.lead.email] == "http://testserver" + reverse("assessor:report", args=[report.pk])
 
 
 def test_resolving_a_challenge_tells_the_assessment_team_the_report_is_ready_to_check_again(
