@@ -474,6 +474,90 @@ def _amber_action_emails(today, due, catch_up) -> list[NewEmail]:
     return emails
 
 
+# --- the challenge meeting and its outcome ------------------------------------------------------------
+
+
+def meeting_time(moment: datetime.datetime) -> str:
+    """GOV.UK style, in UK time: 3 December 2026 at 2:30pm (2pm on the hour, midday at noon)."""
+    local = timezone.localtime(moment)
+    if (local.hour, local.minute) == (12, 0):
+        clock = "midday"
+    else:
+        hour = local.hour % 12 or 12
+        clock = f"{hour}{f':{local.minute:02d}' if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
+    return f"{long_date(local.date())} at {clock}"
+
+
+def _meeting_roles(assessment: Assessment) -> tuple[dict, dict]:
+    """Each invitable person's role, by user id: on the panel, and on the delivery team."""
+    panel_roles = {seat.user_id: seat.get_role_display() for seat in PanelMember.objects.filter(assessment=assessment)}
+    team_roles = {
+        seat.user_id: seat.get_role_display()
+        for seat in DeliveryTeamMember.objects.filter(service_id=assessment.service_id)
+    }
+    return panel_roles, team_roles
+
+
+def _meeting_emails(kind: str, meeting, people) -> list[NewEmail]:
+    report = meeting.report
+    assessment = Assessment.objects.select_related("service").get(pk=report.assessment_id)
+    panel_roles, team_roles = _meeting_roles(assessment)
+    attendees = list(meeting.attendees.all())
+    listed = [
+        f"{_person(person)}, {panel_roles.get(person.pk) or team_roles.get(person.pk) or 'attendee'}"
+        for person in attendees
+    ]
+    by_address = {(person.email or "").strip().lower(): person for person in people}
+    found = []
+    for recipient in recipients(people):
+        person = by_address[recipient.email.lower()]
+        # Each person to the report on their own pages: the panel's, or the delivery team's.
+        audience = "assessor" if person.pk in panel_roles else "delivery"
+        personalisation = {
+            **_about(assessment, recipient),
+            "meeting_time": meeting_time(meeting.starts_at),
+            "meeting_place": meeting.place,
+            "attendees": listed,
+            "report_link": report_link(report, audience),
+        }
+        key = f"meeting:{meeting.pk}:v{meeting.version}"
+        found.append(_email(kind, recipient, key, personalisation, report=report))
+    return found
+
+
+def meeting_invitations(meeting, people) -> list[NewEmail]:
+    return _meeting_emails(kinds.MEETING_INVITATION, meeting, people)
+
+
+def meeting_changed(meeting, people) -> list[NewEmail]:
+    """To everyone invited before the change or after it."""
+    return _meeting_emails(kinds.MEETING_CHANGED, meeting, people)
+
+
+def _challenge_resolved(writer: _StatusChangeEmails) -> list[NewEmail]:
+    """The delivery team hears what was decided; the report then goes back to be checked and shared again."""
+    from workflow.models import ChallengeOutcome
+
+    recorded = (
+        ChallengeOutcome.objects.filter(challenge__report_id=writer.report.pk, challenge__pk__lt=writer.change.pk)
+        .order_by("-challenge__at", "-challenge__pk")
+        .first()
+    )
+    outcome = recorded.outcome if recorded else "The Service Assessment Plus team has resolved the challenge."
+    agreed = (recorded.agreed_changes if recorded else "") or writer.change.comment or "None recorded."
+    # To their dashboard, which lists the report while it is checked again: the report's own page opens to them
+    # once it is shared again (permissions.TEAM_SEES_FROM).
+    dashboard = absolute(reverse("delivery:dashboard"))
+    return writer.each(
+        kinds.CHALLENGE_RESOLVED,
+        delivery_team(writer.assessment, SHARED_WITH),
+        lambda r: {"outcome": outcome, "agreed_changes": agreed, "report_link": dashboard},
+    )
+
+
+STATUS_CHANGE_EMAILS[kinds.CHALLENGE_RESOLVED] = _challenge_resolved
+
+
 # --- sign-in links ---------------------------------------------------------------------------------
 
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from notify.models import OutboxEmail
 from workflow import deadlines, permissions
 from workflow.models import (
     Assessment,
+    ChallengeMeeting,
     PanelMember,
     PanelRole,
     Rating,
@@ -52,6 +54,13 @@ class ReportRow:
     report: ReportPage
     deadline: Deadline | None = None
     challenge: ReportStatusChange | None = None
+    # Where a challenge stands, for the delivery team ("Challenged: meeting on 3 December"); "" when none.
+    standing: str = ""
+
+    @property
+    def meeting(self):
+        """The challenge's meeting, fetched with it; None until arranged."""
+        return getattr(self.challenge, "meeting", None) if self.challenge else None
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,7 @@ def _with_challenges(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
     # Newest first: a report challenged, resolved and challenged again shows the reasons that stand now.
     challenges = (
         ReportStatusChange.objects.filter(transition=ReportTransition.CHALLENGE)
-        .select_related("by")
+        .select_related("by", "meeting")
         .order_by("-at", "-pk")
     )
     return reports.prefetch_related(Prefetch("status_changes", queryset=challenges, to_attr="challenges"))
@@ -151,11 +160,18 @@ def reports_for_delivery_team(user, *, today: datetime.date | None = None) -> li
     today = _today(today)
     reports = _with_challenges(
         _reports()
-        .filter(assessment__service__team_members__user=user, status__in=permissions.TEAM_SEES_FROM)
+        .filter(assessment__service__team_members__user=user)
+        # A report resolved after a challenge stays on the dashboard while it is checked again.
+        .filter(Q(status__in=permissions.TEAM_SEES_FROM) | Q(shared_at__isnull=False))
         .order_by("-assessment__date", "-pk")
     )
     rows = [
-        ReportRow(report=report, deadline=response_deadline(report, today=today), challenge=_latest_challenge(report))
+        ReportRow(
+            report=report,
+            deadline=response_deadline(report, today=today),
+            challenge=_latest_challenge(report),
+            standing=challenge_standing(report, _latest_challenge(report)),
+        )
         for report in reports
     ]
     return sorted(rows, key=lambda row: row.report.status != ReportStatus.SHARED)
@@ -390,3 +406,73 @@ def unresolved_comments(report: ReportPage) -> QuerySet[ReportComment]:
         .select_related("author")
         .order_by(F("point_number").asc(nulls_first=True), "created_at", "pk")
     )
+
+
+# --- the challenge meeting, its outcome, and the thread the delivery team reads ---------------------------------
+
+
+def challenge_standing(report: ReportPage, challenge: ReportStatusChange | None) -> str:
+    """Where the report's latest challenge stands, in the delivery team's words; "" when it has none."""
+    if challenge is None:
+        return ""
+    if report.status == ReportStatus.CHALLENGED:
+        meeting = getattr(challenge, "meeting", None)
+        if meeting is None:
+            return "Challenged: meeting not yet arranged"
+        return f"Challenged: meeting on {format_date(timezone.localtime(meeting.starts_at), 'j F')}"
+    if report.status in ReportStatus.not_yet_shared():
+        return "Challenge resolved: being checked again"
+    return ""
+
+
+def challenge_meeting(report: ReportPage):
+    """The meeting about the challenge the report is under now; None if not arranged (or not challenged)."""
+    challenge = standing_challenge(report)
+    return (
+        ChallengeMeeting.objects.filter(challenge=challenge).prefetch_related("attendees").first()
+        if challenge
+        else None
+    )
+
+
+@dataclass(frozen=True)
+class ChallengeThread:
+    """One challenge and what followed it: the team's reasons, the meeting, the outcome and agreed changes."""
+
+    challenge: ReportStatusChange
+    meeting: object | None
+    attendees: list
+    outcome: object | None
+
+
+def challenge_threads(report: ReportPage) -> list[ChallengeThread]:
+    """Every challenge of the report, oldest first, each with its meeting and outcome: four queries."""
+    challenges = list(
+        report.status_changes.filter(transition=ReportTransition.CHALLENGE)
+        .select_related("by", "meeting", "outcome", "outcome__recorded_by")
+        .prefetch_related("meeting__attendees")
+        .order_by("at", "pk")
+    )
+    threads = []
+    for challenge in challenges:
+        meeting = getattr(challenge, "meeting", None)
+        threads.append(
+            ChallengeThread(
+                challenge=challenge,
+                meeting=meeting,
+                attendees=meeting_attendees(report, meeting) if meeting else [],
+                outcome=getattr(challenge, "outcome", None),
+            )
+        )
+    return threads
+
+
+def meeting_attendees(report: ReportPage, meeting) -> list[str]:
+    """Each person invited, as "Name, role"."""
+    panel_roles = {seat.user_id: seat.get_role_display() for seat in report.assessment.panel_members.all()}
+    team_roles = {seat.user_id: seat.get_role_display() for seat in report.assessment.service.team_members.all()}
+    return [
+        f"{person.get_full_name() or person.get_username()}, "
+        f"{panel_roles.get(person.pk) or team_roles.get(person.pk) or 'attendee'}"
+        for person in meeting.attendees.all()
+    ]

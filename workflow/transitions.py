@@ -107,8 +107,9 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
             comment_prompt="Enter the changes agreed with the panel and the team",
             comment_question="What changes did the panel and the team agree?",
             comment_hint="The report goes back to the service assessment team to check and share again.",
-            # The report is submitted again, so the team hears as it does of a first submission.
-            emails=(kinds.REPORT_SUBMITTED,),
+            # The report is submitted again, so the team hears as it does of a first submission; the delivery team
+            # hears what was decided.
+            emails=(kinds.REPORT_SUBMITTED, kinds.CHALLENGE_RESOLVED),
         ),
         TransitionSpec(
             ReportTransition.PUBLISH,

@@ -112,6 +112,7 @@ def test_a_report_from_draft_to_published(browser, live_server, fake_notify):
     page = plus.open("/plus/")
     assert "screen reader users in March" in page.content()
     plus.open(f"/plus/reports/{report.pk}/")
+    plus.page.fill("textarea[name=outcome]", "The panel accepts the March research as evidence.")
     plus.page.fill("textarea[name=agreed_changes]", "The panel will add the March research to point 6.")
     plus.click("Record agreed changes and send back for checking")
     assert status_of(report) == ReportStatus.SUBMITTED

@@ -94,8 +94,8 @@ def _resolve(cast):
     return (
         signed_in(cast.plus),
         f"/plus/reports/{report.pk}/",
-        {"agreed_changes": "", "from_status": report.status},
-        "Enter the changes agreed with the panel and the team",
+        {"outcome": "", "agreed_changes": "", "from_status": report.status},
+        "Enter what the panel and the team decided",
     )
 
 

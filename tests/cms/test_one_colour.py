@@ -133,7 +133,9 @@ def test_the_delivery_teams_pages_show_each_status_in_its_colour(status, words):
     dashboard = client.get("/team/").content.decode()
     page = client.get(f"/team/reports/{report.pk}/").content.decode()
 
-    assert tag_of(dashboard, words) == STATUS_TAG_COLOURS[status]
+    # The dashboard says where a challenge stands, in the same colour.
+    dashboard_words = "Challenged: meeting not yet arranged" if status == ReportStatus.CHALLENGED else words
+    assert tag_of(dashboard, dashboard_words) == STATUS_TAG_COLOURS[status]
     assert tag_of(page, words) == STATUS_TAG_COLOURS[status]
 
 

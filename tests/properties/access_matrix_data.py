@@ -69,6 +69,15 @@ NEW_ACTION = {"description": "A new action."}
 EDIT_ACTION = {"version": "{action_version}", "description": "Changed action."}
 REMOVE_ACTION = {"version": "{action_version}"}
 COMMENT = {"text": "Is point 6 really amber?"}
+MEETING = {
+    "date_day": "3",
+    "date_month": "12",
+    "date_year": "{meeting_year}",
+    "time": "2:30pm",
+    "place": "Room 4",
+    "attendees": "{meeting_lead}",
+    "version": "0",
+}
 OVERALL = {"version": "{draft_version}", "overall_rating": "red", "reason": "Point 6 puts users at risk."}
 BOOKING = {"service": "{service}", "kind": "assessment", "phase": "private_beta", "preferred_dates": "", "notes": ""}
 RECEIPT = {"reference": "{outbox}", "status": "delivered"}
@@ -301,7 +310,14 @@ MATRIX: dict[str, Row | list[Row]] = {
         "/plus/reports/{challenged}/",
         get=(SIGN_IN, 404, 403, 404, 403, 403, 403, 200, 200),
         post=(SIGN_IN, 404, 403, 404, 403, 403, 403, "302 /plus/ !", "302 /plus/ !"),
-        data={"agreed_changes": "Point 6 is amber, as the panel said."},
+        data={"outcome": "The panel keeps its ratings.", "agreed_changes": "Point 6 is amber, as the panel said."},
+    ),
+    "plus/reports/<row_id:report_id>/meeting/": Row(
+        "/plus/reports/{challenged}/meeting/",
+        get=(SIGN_IN, 404, 403, 404, 403, 403, 403, 200, 200),
+        post=(SIGN_IN, 404, 403, 404, 403, 403, 403, "302 /plus/reports/{challenged}/ !",
+              "302 /plus/reports/{challenged}/ !"),
+        data=MEETING,
     ),
 
     # Booking an assessment: delivery teams only, for their own services.

@@ -311,6 +311,9 @@ def build_world():
         },
         "superuser_person": cast.superuser.pk,
         "plus_person": cast.plus.pk,
+        # The challenge meeting's form: a day next year, with the lead assessor invited.
+        "meeting_lead": cast.lead.pk,
+        "meeting_year": today.year + 1,
     }
     return cast, ids
 

@@ -440,3 +440,36 @@ def test_two_leads_starting_reports_for_different_assessments_at_once_both_start
 
     assert [response.status_code for response in outcomes] == [302, 302], outcomes
     assert ReportPage.objects.filter(assessment__in=[first_cast.assessment, other]).count() == 2
+
+
+# --- two Plus team members recording a challenge's outcome at once -------------------------------------------
+
+
+@racing
+def test_two_people_resolving_a_challenge_at_once_store_one_outcome(fake_notify, attempt):
+    from workflow.models import ChallengeOutcome
+    from workflow.services.challenges import challenge_resolve
+
+    cast = make_cast()
+    other_plus = UserFactory(groups=[roles.SERVICE_ASSESSMENT_PLUS_TEAM])
+    report = report_in(ReportStatus.CHALLENGED, cast)
+    words = {cast.plus: "The panel keeps point 6 amber.", other_plus: "The panel rates point 6 green."}
+
+    def press(who):
+        return lambda: challenge_resolve(
+            report=ReportPage.objects.get(pk=report.pk),
+            user=who,
+            outcome=words[who],
+            agreed_changes=words[who],
+            expected_status=ReportStatus.CHALLENGED,
+        )
+
+    outcomes = race(press(cast.plus), press(other_plus))
+
+    winners = [outcome for outcome in outcomes if isinstance(outcome, ReportPage)]
+    assert len(winners) == 1 and sum(isinstance(o, TransitionRefused) for o in outcomes) == 1, outcomes
+    [stored] = ChallengeOutcome.objects.all()
+    resolve = ReportStatusChange.objects.get(report=report, transition="resolve")
+    # The outcome is the winner's, written in the winner's transaction.
+    assert stored.outcome == resolve.comment == words[stored.recorded_by]
+    assert ReportPage.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED

@@ -147,7 +147,9 @@ def world(fake_notify, django_capture_on_commit_callbacks):
 
 def publish(world):
     cast, report, clients, step = world
-    step(clients["plus"], f"/plus/reports/{report.pk}/", {"agreed_changes": evil("RESOLVED")})
+    step(
+        clients["plus"], f"/plus/reports/{report.pk}/", {"outcome": evil("OUTCOME"), "agreed_changes": evil("RESOLVED")}
+    )
     step(clients["assessment_team"], f"/assessment-team/reports/{report.pk}/check/")
     step(clients["assessment_team"], f"/assessment-team/reports/{report.pk}/share/")
     step(clients["pm"], f"/team/reports/{report.pk}/accept/")
@@ -584,3 +586,61 @@ def test_names_with_html_reach_notify_as_text(fake_notify, django_capture_on_com
     [email] = sent(fake_notify, kinds.REPORT_SUBMITTED)
     assert email["personalisation"]["service_name"] == evil("SERVICE")
     assert "&lt;" not in email["subject"]
+
+
+# --- the challenge meeting and its outcome --------------------------------------------------------------------
+
+
+def test_the_challenge_meeting_and_outcome_are_text_on_pages_and_in_emails(
+    fake_notify, django_capture_on_commit_callbacks
+):
+    cast = make_cast()
+    cast.lead.first_name = evil("MEETINGLEAD")
+    cast.lead.save()
+    report = report_in("challenged", cast)
+    plus, team = signed_in(cast.plus), signed_in(cast.product_manager)
+    year = datetime.date.today().year + 1
+
+    def step(client, url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+
+    meeting = {
+        "date_day": "3",
+        "date_month": "12",
+        "date_year": str(year),
+        "time": "2:30pm",
+        "attendees": [str(cast.lead.pk), str(cast.product_manager.pk)],
+        "version": "0",
+    }
+    step(plus, f"/plus/reports/{report.pk}/meeting/", {**meeting, "place": evil("PLACE")})
+    assert_escaped(plus.get(f"/plus/reports/{report.pk}/"), "PLACE", "MEETINGLEAD")
+    assert_escaped(plus.get(f"/plus/reports/{report.pk}/meeting/"), "PLACE")
+    assert_escaped(team.get(f"/team/reports/{report.pk}/"), "PLACE", "MEETINGLEAD")
+    step(plus, f"/plus/reports/{report.pk}/meeting/", {**meeting, "place": MARKDOWN, "time": "3pm"})
+    step(
+        plus,
+        f"/plus/reports/{report.pk}/",
+        {"outcome": evil("OUTCOME"), "agreed_changes": MARKDOWN, "from_status": "challenged"},
+    )
+    for name in ("check", "share"):
+        transitions.report_transition(report=report, name=name, user=cast.assessment_team)
+    assert_escaped(team.get(f"/team/reports/{report.pk}/"), "OUTCOME", "MEETINGLEAD")
+    assert_escaped(plus.get(f"/plus/reports/{report.pk}/"), "OUTCOME")
+
+    invitation = sent(fake_notify, kinds.MEETING_INVITATION)[0]["personalisation"]
+    assert invitation["meeting_place"] == evil("PLACE")  # Notify escapes HTML itself
+    changed = sent(fake_notify, kinds.MEETING_CHANGED)[0]["personalisation"]
+    resolved = sent(fake_notify, kinds.CHALLENGE_RESOLVED)[0]["personalisation"]
+    assert resolved["outcome"] == evil("OUTCOME")
+    # A place is one line: its line breaks would start new paragraphs in the email.
+    assert visible(changed["meeting_place"]) == " ".join(MARKDOWN.split())
+    assert visible(resolved["agreed_changes"]) == MARKDOWN
+    problems = [
+        (key, problem)
+        for personalisation in (invitation, changed, resolved)
+        for key, value in personalisation.items()
+        for problem in markdown_in(value)
+    ]
+    assert problems == []

@@ -504,6 +504,8 @@ def test_a_transition(name):
     client = signed_in(getattr(cast, actor))
     url = path.format(report.pk)
     fields = {text_field: st.just("Point 6 needs more evidence.")} if text_field else {}
+    if name == "resolve":  # what was decided is asked too, and must be there for the change to go through
+        fields["outcome"] = st.just("The panel keeps point 6 amber.")
 
     @hostile(12 if text_field else 5)
     @given(data=form(**fields))
@@ -883,3 +885,44 @@ def test_dates_far_from_today_are_refused_or_kept_whole(draft):
         )
         assert response.status_code == 302
         assert ReportAction.objects.filter(rating__report=report, due_date=expected).exists()
+
+
+# --- the challenge meeting --------------------------------------------------------------------------------------
+
+
+def test_arranging_a_challenge_meeting():
+    from workflow.models import ChallengeMeeting
+
+    cast = make_cast()
+    report = report_in(ReportStatus.CHALLENGED, cast)
+    client = signed_in(cast.plus)
+    year = str(datetime.date.today().year + 1)
+    plausible = {
+        "date_day": st.just("3"),
+        "date_month": st.just("12"),
+        "date_year": st.just(year),
+        "time": st.just("2:30pm"),
+        "place": st.just("Room 4"),
+        "attendees": st.just(str(cast.lead.pk)),
+        "version": st.just("0"),
+    }
+
+    def meetings():
+        return sorted(ChallengeMeeting.objects.values_list("pk", "starts_at", "place", "version"))
+
+    @hostile(15)
+    @given(data=form(**plausible))
+    @rolled_back
+    def check(data):
+        before, meetings_before = state(report.pk), meetings()
+        response = post(client, f"/plus/reports/{report.pk}/meeting/", data)
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            [meeting] = ChallengeMeeting.objects.all()
+            assert meeting.place == last(data, "place")
+            assert list(meeting.attendees.values_list("pk", flat=True)) == [cast.lead.pk]
+        else:
+            assert (state(report.pk), meetings()) == (before, meetings_before)
+            assert_refusal_explained(response)
+
+    check()

@@ -343,7 +343,9 @@ def test_report_pages_take_a_bounded_number_of_queries(client, cast, django_asse
     # Fourteen points, each with actions: the page must not ask for each point's actions in turn.
     report = report_on(cast.assessment.service, "challenged", letters="aaaaaaaaaaaaar")
     client.force_login(getattr(cast, who))
-    with django_assert_max_num_queries(12):
+    # The Plus team's page also reads what the panel changed since the challenge: five queries of history, however
+    # many points changed.
+    with django_assert_max_num_queries(16 if url_name == "plus:report" else 12):
         assert client.get(reverse(url_name, args=[report.pk])).status_code == 200
 
 

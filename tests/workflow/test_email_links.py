@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.shortcuts import resolve_url
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from cms.public_address import set_default_site_address
@@ -32,7 +33,7 @@ from tests.cast import make_cast, rate, report_in
 from tests.notify_fixtures import running_fake_notify, sent, template_id
 from workflow import deadlines
 from workflow.models import FeedbackSurveyPage, ReportStatus
-from workflow.services import transitions
+from workflow.services import challenges, transitions
 from workflow.services.reports import report_create
 from workflow.tasks import send_scheduled_reminders
 from workflow.transitions import ReportTransition
@@ -232,6 +233,22 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
 
     report = transitions.report_transition(
         report=report, name=ReportTransition.CHALLENGE, user=cast.delivery_manager, comment="Point 6 was met."
+    )
+    follow_new_links()
+    # The challenge meeting: invited from the panel and the team, then moved an hour later.
+    starts = timezone.now() + datetime.timedelta(days=7)
+    invited = [cast.lead.pk, cast.delivery_manager.pk]
+    meeting = challenges.meeting_arrange(
+        report=report, user=cast.plus, starts_at=starts, place="Room 4", attendee_ids=invited
+    )
+    follow_new_links()
+    challenges.meeting_change(
+        report=report,
+        user=cast.plus,
+        version=meeting.version,
+        starts_at=starts + datetime.timedelta(hours=1),
+        place="Room 4",
+        attendee_ids=invited,
     )
     follow_new_links()
     report = transitions.report_transition(

@@ -449,7 +449,7 @@ def test_plus_resolves_a_challenge_and_the_report_is_checked_and_shared_again(cl
 
     response = plus.post(
         reverse("plus:report", args=[report.pk]),
-        {"agreed_changes": "Point 6 rated green after the meeting."},
+        {"outcome": "The panel agreed point 6 is met.", "agreed_changes": "Point 6 rated green after the meeting."},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("plus:dashboard")
@@ -495,7 +495,7 @@ def test_resolving_without_proper_agreed_changes_is_refused_with_a_message(clien
     report = report_in("challenged", cast)
     before = snapshot(report)
     response = as_user(client, cast.plus).post(
-        reverse("plus:report", args=[report.pk]), {"agreed_changes": agreed_changes}
+        reverse("plus:report", args=[report.pk]), {"outcome": "Kept amber.", "agreed_changes": agreed_changes}
     )
     assert response.status_code == 200
     assert message in text(response)

@@ -36,4 +36,15 @@ class ReturnForm(WithoutNullCharactersForm):
 
 
 class ResolveChallengeForm(WithoutNullCharactersForm):
+    # What was decided, then what the panel changes because of it: both go to the delivery team.
+    outcome = forms.CharField(
+        label="What did the panel and the team decide?",
+        help_text="For example, whether the panel keeps its ratings, and why.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_LENGTH,
+        error_messages={
+            "required": "Enter what the panel and the team decided",
+            "max_length": f"What was decided must be {MAX_LENGTH:,} characters or fewer",
+        },
+    )
     agreed_changes = _comment(TRANSITIONS[ReportTransition.RESOLVE], what="The agreed changes")

@@ -1,5 +1,6 @@
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
 from .booking import BookingRequest, BookingStatus
+from .challenges import ChallengeMeeting, ChallengeOutcome
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
 from .comments import ReportComment
 from .content import PolicyFigures, ReportFormHelpTexts
@@ -12,6 +13,8 @@ __all__ = [
     "Assessment",
     "BookingRequest",
     "BookingStatus",
+    "ChallengeMeeting",
+    "ChallengeOutcome",
     "DeliveryTeamMember",
     "DeliveryTeamRole",
     "Department",

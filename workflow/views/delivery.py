@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from workflow import permissions, selectors
 from workflow.forms.responses import ChallengeForm
+from workflow.models import ReportStatus
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
@@ -28,6 +29,8 @@ def dashboard(request):
         {
             "rows": selectors.reports_for_delivery_team(request.user, today=today),
             "actions": selectors.open_actions_for_delivery_team(request.user, today=today),
+            # A report resolved after a challenge is listed while it is checked again, but opens once shared again.
+            "row_linked_statuses": permissions.TEAM_SEES_FROM,
         },
     )
 
@@ -37,13 +40,18 @@ def dashboard(request):
 def report_detail(request, report_id: str):
     report = get_report_for(request.user, report_id, may=permissions.is_on_delivery_team)
     allowed = {transition.name for transition in allowed_transitions(report, request.user)}
+    threads = selectors.challenge_threads(report)
+    # The challenge the report is under now, if any: the latest, while the report is challenged.
+    challenge = threads[-1].challenge if threads and report.status == ReportStatus.CHALLENGED else None
     return render(
         request,
         "workflow/delivery/report.html",
         {
             "report": selectors.with_ratings(report),
             "deadline": selectors.response_deadline(report, today=timezone.localdate()),
-            "challenge": selectors.standing_challenge(report),
+            "challenge": challenge,
+            "challenge_standing": selectors.challenge_standing(report, challenge),
+            "challenge_threads": threads,
             "can_accept": ReportTransition.ACCEPT in allowed,
             "can_challenge": ReportTransition.CHALLENGE in allowed,
         },
