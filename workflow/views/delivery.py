@@ -13,6 +13,7 @@ from workflow.forms.responses import ChallengeForm
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
+from . import follow_ups
 from .common import get_report_for, perform_transition, refused_now, shown_status
 
 
@@ -46,6 +47,7 @@ def report_detail(request, report_id: str):
             "challenge": selectors.standing_challenge(report),
             "can_accept": ReportTransition.ACCEPT in allowed,
             "can_challenge": ReportTransition.CHALLENGE in allowed,
+            **follow_ups.delivery_context(request.user, report),
         },
     )
 
@@ -89,4 +91,5 @@ urlpatterns = [
     path("reports/<row_id:report_id>/", report_detail, name="report"),
     path("reports/<row_id:report_id>/accept/", accept, name="accept"),
     path("reports/<row_id:report_id>/challenge/", challenge, name="challenge"),
+    path("reports/<row_id:report_id>/follow-up/", follow_ups.ask, name="follow_up"),
 ]
