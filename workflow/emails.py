@@ -31,8 +31,12 @@ from notify.outbox import NewEmail
 from workflow import deadlines, roles, selectors
 from workflow.models import (
     Assessment,
+    BookingRequest,
+    BookingStatus,
     DeliveryTeamMember,
     DeliveryTeamRole,
+    FollowUpRequest,
+    FollowUpStatus,
     PanelMember,
     PanelRole,
     Rating,
@@ -556,6 +560,155 @@ def _challenge_resolved(writer: _StatusChangeEmails) -> list[NewEmail]:
 
 
 STATUS_CHANGE_EMAILS[kinds.CHALLENGE_RESOLVED] = _challenge_resolved
+
+
+# --- bookings, panels and follow-up support --------------------------------------------------------
+# Written by their services in the event's own transaction and queued once it commits; none while the demo loads its
+# past (none_for_past_events).
+
+
+def write_and_queue(emails: list[NewEmail]) -> None:
+    if _recording_the_past.get():
+        return
+    notify_outbox.enqueue(notify_outbox.write(emails))
+
+
+def _service_team(service_id: int) -> list:
+    members = DeliveryTeamMember.objects.filter(service_id=service_id).select_related("user")
+    return [member.user for member in members.order_by("role", "pk")]
+
+
+def _about_booking(booking: BookingRequest, recipient: Recipient) -> dict[str, str]:
+    return {
+        "name": recipient.name,
+        "service_name": booking.service.name,
+        "stage": Assessment.name_stage(booking.phase, booking.type.stage_suffix),
+    }
+
+
+def booking_received_emails(booking: BookingRequest) -> list[NewEmail]:
+    link = absolute(reverse("bookings:decide", args=[booking.pk]))
+    return [
+        _email(
+            kinds.BOOKING_RECEIVED,
+            recipient,
+            f"booking:{booking.pk}",
+            {
+                **_about_booking(booking, recipient),
+                "requested_by": _person(booking.requested_by),
+                "preferred_dates": booking.preferred_dates or "None given",
+                "booking_link": link,
+            },
+            report=booking,
+        )
+        for recipient in recipients(assessment_team())
+    ]
+
+
+def panel_lines(assessment: Assessment) -> list[str]:
+    """The panel as the delivery team is told it: "Name, role", lead first."""
+    return [f"{_person(seat.user)}, {seat.get_role_display()}" for seat in selectors.panel_seats(assessment)]
+
+
+def booking_decided_emails(booking: BookingRequest) -> list[NewEmail]:
+    """Accepted (with the date and the panel) or rejected (with the reason), to the person who asked and the
+    service's delivery team, once each."""
+    people = [booking.requested_by, *_service_team(booking.service_id)]
+    by_address = {(person.email or "").strip().lower(): person for person in reversed(people)}
+    if booking.status == BookingStatus.ACCEPTED:
+        kind = kinds.BOOKING_ACCEPTED
+        assessment = booking.assessment
+        extra = {"assessment_date": long_date(assessment.date), "panel": panel_lines(assessment)}
+    else:
+        kind, extra = kinds.BOOKING_REJECTED, {"reason": booking.reason}
+    return [
+        _email(
+            kind,
+            recipient,
+            f"booking:{booking.pk}",
+            {
+                **_about_booking(booking, recipient),
+                **extra,
+                "dashboard_link": _bookings_page(by_address[recipient.email.lower()]),
+            },
+            report=booking,
+        )
+        for recipient in recipients(people)
+    ]
+
+
+def _bookings_page(user) -> str:
+    """Where a delivery team member sees their requests and the answers (the service named, the date or the reason);
+    anyone else who asked (the service assessment team may ask for any service), their dashboard."""
+    is_delivery_team = user.groups.filter(name=roles.DELIVERY_TEAM_MEMBERS).exists()
+    return absolute(reverse("booking:index" if is_delivery_team else "dashboard"))
+
+
+def panel_appointed_emails(seats: Iterable[PanelMember]) -> list[NewEmail]:
+    """One email per seat, ever: its key is the seat, so saving a seat again sends nothing more."""
+    emails = []
+    for seat in seats:
+        assessment = seat.assessment
+        for recipient in recipients([seat.user]):
+            personalisation = {
+                **_about(assessment, recipient),
+                "assessment_date": long_date(assessment.date),
+                "panel_role": seat.get_role_display().lower(),
+                # The assessor's dashboard lists the assessments whose panel they sit on, this one among them.
+                "dashboard_link": absolute(reverse("assessor:dashboard")),
+            }
+            emails.append(_email(kinds.PANEL_APPOINTED, recipient, f"seat:{seat.pk}", personalisation, report=seat))
+    return emails
+
+
+def _follow_up_actions(request: FollowUpRequest) -> list[str]:
+    actions = sorted(request.actions.select_related("rating"), key=lambda a: (a.rating.number, a.pk))
+    return [f"Point {action.rating.number}: {action.description}" for action in actions]
+
+
+def follow_up_requested_emails(request: FollowUpRequest) -> list[NewEmail]:
+    report = request.report
+    assessment = Assessment.objects.select_related("service", "type").get(pk=report.assessment_id)
+    listed = _follow_up_actions(request)
+    emails = []
+    for people, audience in ((lead_assessor(assessment), "assessor"), (assessment_team(), "assessment_team")):
+        for recipient in recipients(people):
+            personalisation = {
+                **_about(assessment, recipient),
+                "requested_by": _person(request.requested_by),
+                "support": request.get_support_display().lower(),
+                "actions": listed,
+                "details": request.details,
+                "report_link": report_link(report, audience),
+            }
+            emails.append(
+                _email(kinds.FOLLOW_UP_REQUESTED, recipient, f"follow-up:{request.pk}", personalisation, report=report)
+            )
+    return emails
+
+
+def follow_up_answered_emails(request: FollowUpRequest) -> list[NewEmail]:
+    report = request.report
+    assessment = Assessment.objects.select_related("service", "type").get(pk=report.assessment_id)
+    if request.status == FollowUpStatus.ARRANGED:
+        outcome = f"It has been arranged: {request.outcome}"
+    else:
+        outcome = f"It has been declined. The reason given: {request.outcome}"
+    return [
+        _email(
+            kinds.FOLLOW_UP_ANSWERED,
+            recipient,
+            f"follow-up:{request.pk}",
+            {
+                **_about(assessment, recipient),
+                "support": request.get_support_display().lower(),
+                "outcome": outcome,
+                "report_link": report_link(report, "delivery"),
+            },
+            report=report,
+        )
+        for recipient in recipients([request.requested_by])
+    ]
 
 
 # --- sign-in links ---------------------------------------------------------------------------------

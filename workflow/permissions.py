@@ -181,6 +181,21 @@ def may_decide_booking(user) -> bool:
     return user.has_perm("workflow.change_bookingrequest") and is_assessment_team(user)
 
 
+# Follow-up support after a report is accepted. The delivery team asks the panel; the lead assessor or the service
+# assessment team records whether it is arranged.
+def may_see_follow_ups(user, report) -> bool:
+    """The delivery team sees its panel and its follow-up requests once it has accepted the report."""
+    return report.status in ReportStatus.accepted_by_delivery_team() and is_on_delivery_team(user, report)
+
+
+def may_ask_follow_up(user, report) -> bool:
+    return may_see_follow_ups(user, report)
+
+
+def may_decide_follow_up(user, report) -> bool:
+    return is_lead_assessor(user, report) or is_assessment_team(user)
+
+
 # The admin's reports on every report: the audit history and the insights.
 def may_see_audit(user) -> bool:
     return user.has_perm("workflow.view_reportpage")

@@ -7,7 +7,7 @@ passed in, so pages and tests agree on what is overdue without freezing the cloc
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -16,6 +16,7 @@ from workflow import deadlines, permissions
 from workflow.models import (
     Assessment,
     ChallengeMeeting,
+    FollowUpRequest,
     PanelMember,
     PanelRole,
     Rating,
@@ -476,3 +477,30 @@ def meeting_attendees(report: ReportPage, meeting) -> list[str]:
         f"{panel_roles.get(person.pk) or team_roles.get(person.pk) or 'attendee'}"
         for person in meeting.attendees.all()
     ]
+
+
+# --- follow-up support ------------------------------------------------------------------------------
+
+
+def panel_seats(assessment: Assessment) -> QuerySet[PanelMember]:
+    """The panel, lead first, for the delivery team to see who assessed them."""
+    order = Case(*(When(role=role, then=i) for i, role in enumerate(PanelRole.values)), default=len(PanelRole.values))
+    return (
+        PanelMember.objects.filter(assessment=assessment)
+        .select_related("user")
+        .order_by(order, "user__first_name", "user__last_name", "pk")
+    )
+
+
+def follow_up_requests(report: ReportPage) -> QuerySet[FollowUpRequest]:
+    return (
+        FollowUpRequest.objects.filter(report=report)
+        .select_related("requested_by", "decided_by")
+        .prefetch_related(Prefetch("actions", queryset=ReportAction.objects.select_related("rating")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def follow_up_actions(report: ReportPage) -> QuerySet[ReportAction]:
+    """The actions a follow-up may be asked about: the report's own, in point order."""
+    return ReportAction.objects.filter(rating__report=report).select_related("rating").order_by("rating__number", "pk")

@@ -78,6 +78,8 @@ MEETING = {
     "attendees": "{meeting_lead}",
     "version": "0",
 }
+FOLLOW_UP = {"support": "call", "actions": "{published_action}", "details": "Help with point 6, please."}
+FOLLOW_UP_OUTCOME = {"decision": "arranged", "outcome": "A call on Monday at 10am."}
 OVERALL = {"version": "{draft_version}", "overall_rating": "red", "reason": "Point 6 puts users at risk."}
 BOOKING = {"service": "{service}", "kind": "assessment", "phase": "private_beta", "preferred_dates": "", "notes": ""}
 RECEIPT = {"reference": "{outbox}", "status": "delivered"}
@@ -302,6 +304,37 @@ MATRIX: dict[str, Row | list[Row]] = {
         post=(SIGN_IN, 404, 404, 404, 403, 403, "302 /assessment-team/reports/{submitted}/ !", 403,
               "302 /assessment-team/reports/{submitted}/ !"),
         data={"comment": "Point 6 needs more evidence."},
+    ),
+
+    # Follow-up support, once the delivery team has accepted: the team asks; the lead assessor (on the assessor's
+    # pages) and the service assessment team (on theirs) record the outcome. Anyone else: not found.
+    "team/reports/<row_id:report_id>/follow-up/": [
+        Row(
+            "/team/reports/{published}/follow-up/",
+            get=(SIGN_IN, 404, 200, 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, "302 /team/reports/{published}/ !", 404, 404, 404, 404, 404, 404),
+            data=FOLLOW_UP,
+        ),
+        # Shared, not accepted yet: the page does not exist for anyone.
+        Row(
+            "/team/reports/{shared}/follow-up/",
+            get=(SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+            data=FOLLOW_UP,
+        ),
+    ],
+    "assessor/reports/<row_id:report_id>/follow-ups/<row_id:follow_up_id>/": Row(
+        "/assessor/reports/{published}/follow-ups/{follow_up}/",
+        get=(SIGN_IN, 404, 404, 404, 404, 200, 404, 404, 404),
+        post=(SIGN_IN, 404, 404, 404, 404, "302 /assessor/reports/{published}/ !", 404, 404, 404),
+        data=FOLLOW_UP_OUTCOME,
+    ),
+    "assessment-team/reports/<row_id:report_id>/follow-ups/<row_id:follow_up_id>/": Row(
+        "/assessment-team/reports/{published}/follow-ups/{follow_up}/",
+        get=(SIGN_IN, 404, 404, 404, 404, 404, 200, 404, 200),
+        post=(SIGN_IN, 404, 404, 404, 404, 404, "302 /assessment-team/reports/{published}/ !", 404,
+              "302 /assessment-team/reports/{published}/ !"),
+        data=FOLLOW_UP_OUTCOME,
     ),
 
     # The Service Assessment Plus team: challenged reports, and the changes agreed.

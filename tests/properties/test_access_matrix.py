@@ -225,6 +225,7 @@ def build_world():
     from workflow.services import feedback
     from workflow.services.booking import booking_request
     from workflow.services.comments import comment_add
+    from workflow.services.follow_ups import follow_up_request
 
     today = timezone.localdate()
     cast = make_cast(date=today - datetime.timedelta(days=30))
@@ -244,6 +245,11 @@ def build_world():
     draft = reports[ReportStatus.DRAFT]
     action = ReportAction.objects.filter(rating__report=draft, rating__number=6).get()
     comment = comment_add(report=draft, user=cast.lead, text="Is point 6 amber?", point_number=6)
+    published = reports[ReportStatus.PUBLISHED]
+    published_action = ReportAction.objects.filter(rating__report=published).get()
+    follow_up = follow_up_request(
+        report=published, user=cast.product_manager, support="call", actions=[published_action], details="Point 6."
+    )
     challenged_comment = comment_add(
         report=reports[ReportStatus.CHALLENGED], user=cast.lead, text="The team is right.", point_number=6
     )
@@ -276,6 +282,8 @@ def build_world():
         "action": action.pk,
         "comment": comment.pk,
         "challenged_comment": challenged_comment.pk,
+        "published_action": published_action.pk,
+        "follow_up": follow_up.pk,
         "action_version": action.version,
         "fresh": cast.assessment.pk,
         "service": cast.assessment.service_id,

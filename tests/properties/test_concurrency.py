@@ -21,6 +21,8 @@ from tests.notify_fixtures import running_fake_notify
 from workflow import questions, roles
 from workflow.emails import emails_for_status_change, status_change_event
 from workflow.models import (
+    FollowUpRequest,
+    FollowUpStatus,
     PanelRole,
     PointRating,
     Rating,
@@ -31,6 +33,7 @@ from workflow.models import (
 )
 from workflow.services import editing
 from workflow.services.editing import StaleEdit
+from workflow.services.follow_ups import follow_up_request
 from workflow.services.reports import report_create
 from workflow.services.transitions import TransitionRefused, report_transition
 from workflow.transitions import ReportTransition
@@ -473,3 +476,42 @@ def test_two_people_resolving_a_challenge_at_once_store_one_outcome(fake_notify,
     # The outcome is the winner's, written in the winner's transaction.
     assert stored.outcome == resolve.comment == words[stored.recorded_by]
     assert ReportPage.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+# --- follow-up support -------------------------------------------------------------------------------
+
+
+@racing
+def test_the_lead_and_the_team_recording_one_follow_up_at_once_one_wins(fake_notify, attempt):
+    cast = make_cast()
+    report = report_in(ReportStatus.PUBLISHED, cast)
+    request = follow_up_request(
+        report=report,
+        user=cast.product_manager,
+        support="call",
+        actions=list(ReportAction.objects.filter(rating__report=report)),
+        details="Soon.",
+    )
+    lead, team = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    lead.force_login(cast.lead)
+    team.force_login(cast.assessment_team)
+
+    outcomes = race(
+        lambda: lead.post(
+            reverse("assessor:follow_up_decide", args=[report.pk, request.pk]),
+            {"decision": "arranged", "outcome": "Monday."},
+        ),
+        lambda: team.post(
+            reverse("assessment_team:follow_up_decide", args=[report.pk, request.pk]),
+            {"decision": "declined", "outcome": "No panel free."},
+        ),
+    )
+
+    codes = sorted(response.status_code for response in outcomes)
+    assert codes == [200, 302], outcomes
+    loser = next(response for response in outcomes if response.status_code == 200)
+    assert "has already recorded that this request is" in text(loser)
+    request.refresh_from_db()
+    assert request.status in (FollowUpStatus.ARRANGED, FollowUpStatus.DECLINED)
+    assert FollowUpRequest.history.filter(id=request.pk).exclude(status=FollowUpStatus.REQUESTED).count() == 1
+    assert OutboxEmail.objects.filter(kind="follow_up_answered").count() == 1

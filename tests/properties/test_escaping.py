@@ -644,3 +644,98 @@ def test_the_challenge_meeting_and_outcome_are_text_on_pages_and_in_emails(
         for problem in markdown_in(value)
     ]
     assert problems == []
+
+
+# --- follow-up support and bookings ------------------------------------------------------------------------------
+
+
+def test_follow_up_support_pages(world, fake_notify):
+    cast, report, clients, step = world
+    report = publish(world)
+    pm, lead, team = clients["pm"], clients["lead"], clients["assessment_team"]
+    action = ReportAction.objects.get(rating__report=report)
+
+    assert_escaped(pm.get(f"/team/reports/{report.pk}/follow-up/"), "ACTION")
+    refused = pm.post(
+        f"/team/reports/{report.pk}/follow-up/",
+        {"support": "call", "actions": action.pk, "details": evil("LONG") + "x" * 2_000},
+    )
+    assert_escaped(refused, "LONG", "ACTION")
+    step(
+        pm,
+        f"/team/reports/{report.pk}/follow-up/",
+        {"support": "call", "actions": action.pk, "details": evil("FOLLOWUP")},
+    )
+    follow_up = report.follow_up_requests.get()
+    assert_escaped(lead.get(f"/assessor/reports/{report.pk}/"), "FOLLOWUP", "ACTION", "PRODUCTMANAGER")
+    assert_escaped(team.get(f"/assessment-team/reports/{report.pk}/"), "FOLLOWUP", "ACTION", "PRODUCTMANAGER")
+    refused = lead.post(
+        f"/assessor/reports/{report.pk}/follow-ups/{follow_up.pk}/",
+        {"decision": "declined", "outcome": evil("NOPE") + "x" * 2_000},
+    )
+    assert_escaped(refused, "NOPE", "FOLLOWUP")
+    step(
+        lead,
+        f"/assessor/reports/{report.pk}/follow-ups/{follow_up.pk}/",
+        {"decision": "arranged", "outcome": evil("OUTCOME")},
+    )
+    assert_escaped(pm.get(f"/team/reports/{report.pk}/"), "LEAD", "RESEARCHER", "FOLLOWUP", "OUTCOME", "ACTION", "LEAD")
+
+    # Notify escapes HTML itself: the text goes as typed.
+    [requested, *_] = sent(fake_notify, kinds.FOLLOW_UP_REQUESTED)
+    assert requested["personalisation"]["details"] == evil("FOLLOWUP")
+    assert requested["personalisation"]["actions"] == [
+        f"Point 6: {evil('ACTION')}".replace("[", "\\[").replace("]", "\\]")
+    ]
+    [answered] = sent(fake_notify, kinds.FOLLOW_UP_ANSWERED)
+    assert evil("OUTCOME") in answered["personalisation"]["outcome"]
+
+
+def test_follow_up_and_booking_personalisation_is_plain_text(fake_notify, django_capture_on_commit_callbacks):
+    department = Department.objects.create(name="D", slug="d")
+    cast = make_cast(
+        service=Service.objects.create(name="[Click](http://evil.example) # Service", department=department)
+    )
+    cast.lead.first_name = "# Lee\n\n^ [Sign in](http://evil.example)"
+    cast.lead.save()
+    report = rate(report_create(assessment=cast.assessment), "gggggagggggggg")
+    pm, lead, team = signed_in(cast.product_manager), signed_in(cast.lead), signed_in(cast.assessment_team)
+    ReportAction.objects.filter(rating__report=report).update(description=MARKDOWN)
+    for name, user in (("submit", cast.lead), ("check", cast.assessment_team), ("share", cast.assessment_team)):
+        transitions.report_transition(report=report, name=name, user=user)
+    transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
+    action = ReportAction.objects.get(rating__report=report)
+
+    def step(client, url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url, data).status_code == 302
+
+    step(pm, f"/team/reports/{report.pk}/follow-up/", {"support": "call", "actions": action.pk, "details": MARKDOWN})
+    follow_up = report.follow_up_requests.get()
+    step(
+        lead, f"/assessor/reports/{report.pk}/follow-ups/{follow_up.pk}/", {"decision": "declined", "outcome": MARKDOWN}
+    )
+    ReportAction.objects.update(status=ReportActionStatus.DONE)  # open amber actions would refuse the booking
+    step(
+        pm,
+        "/bookings/new/",
+        {"service": cast.assessment.service.pk, "kind": "assessment", "phase": "live", "preferred_dates": MARKDOWN},
+    )
+    booking = BookingRequest.objects.get()
+    step(team, f"/admin/bookings/decide/{booking.pk}/", {"decision": "reject", "reason": MARKDOWN})
+
+    kinds_sent = (kinds.FOLLOW_UP_REQUESTED, kinds.FOLLOW_UP_ANSWERED, kinds.BOOKING_RECEIVED, kinds.BOOKING_REJECTED)
+    for kind in kinds_sent:
+        assert sent(fake_notify, kind), kind
+    problems = [
+        f"{email['subject']} / {key}: {problem}"
+        for kind in kinds_sent
+        for email in sent(fake_notify, kind)
+        for key, value in email["personalisation"].items()
+        for problem in markdown_in(value)
+    ]
+    assert problems == []
+    # Nothing typed is lost: the reader sees it all.
+    assert visible(sent(fake_notify, kinds.FOLLOW_UP_REQUESTED)[0]["personalisation"]["details"]) == MARKDOWN
+    assert visible(sent(fake_notify, kinds.BOOKING_REJECTED)[0]["personalisation"]["reason"]) == MARKDOWN
+    assert MARKDOWN in visible(sent(fake_notify, kinds.FOLLOW_UP_ANSWERED)[0]["personalisation"]["outcome"])

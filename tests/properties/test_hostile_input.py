@@ -34,6 +34,7 @@ from workflow.models import (
     Assessment,
     BookingRequest,
     BookingStatus,
+    FollowUpRequest,
     PanelMember,
     PointRating,
     PolicyFigures,
@@ -562,7 +563,8 @@ def test_asking_for_an_assessment():
         if response.status_code == 302:
             [new] = set(after["bookings"]) - set(before["bookings"])
             assert new[2:4] == (last(data, "preferred_dates"), last(data, "notes"))
-            assert changed(before, after) == {"bookings", "booking_history"}
+            # The service assessment team is emailed.
+            assert changed(before, after) == {"bookings", "booking_history", "outbox"}
         else:
             assert_refusal_explained(response)
             assert after == before
@@ -597,7 +599,8 @@ def test_answering_a_booking_request():
         status = BookingRequest.objects.get(pk=booking.pk).status
         if status == BookingStatus.REJECTED:
             assert BookingRequest.objects.get(pk=booking.pk).reason == last(data, "reason")
-            assert changed(before, after) == {"bookings", "booking_history"}
+            # The delivery team is emailed.
+            assert changed(before, after) == {"bookings", "booking_history", "outbox"}
         elif status == BookingStatus.ACCEPTED:
             assert after["assessments"] == before["assessments"] + 1
             assert after["reports"] == before["reports"] + 1
@@ -924,5 +927,95 @@ def test_arranging_a_challenge_meeting():
         else:
             assert (state(report.pk), meetings()) == (before, meetings_before)
             assert_refusal_explained(response)
+
+
+# --- follow-up support ------------------------------------------------------------------------------------------
+
+
+def follow_up_state() -> dict:
+    return {
+        "requests": sorted(
+            FollowUpRequest.objects.values_list("pk", "report_id", "support", "details", "status", "outcome")
+        ),
+        "request_actions": sorted(
+            FollowUpRequest.actions.through.objects.values_list("followuprequest_id", "reportaction_id")
+        ),
+        "history": FollowUpRequest.history.count(),
+        "outbox": sorted(OutboxEmail.objects.values_list("pk", "kind")),
+    }
+
+
+@pytest.fixture
+def accepted():
+    cast = make_cast()
+    report = report_in(ReportStatus.PUBLISHED, cast, letters="gggggaggrggggg")
+    other = report_in(ReportStatus.PUBLISHED, make_cast(), letters="gggggagggggggg")
+    return cast, report, ReportAction.objects.filter(rating__report=other).get()
+
+
+def test_asking_for_follow_up_support(accepted):
+    cast, report, other_reports_action = accepted
+    own = [str(pk) for pk in ReportAction.objects.filter(rating__report=report).values_list("pk", flat=True)]
+    client = signed_in(cast.product_manager)
+    url = f"/team/reports/{report.pk}/follow-up/"
+
+    @hostile(30)
+    @given(
+        data=form(
+            support=st.sampled_from(["call", "workshop", "lunch", ""]),
+            actions=st.sampled_from([*own, str(other_reports_action.pk), "0", "x", "9" * 30]),
+            details=st.just("Help with point 6."),
+        ),
+        urlencoded=st.booleans(),
+    )
+    @example(data={"support": ["call"], "actions": [own[0]], "details": [f"Help{NUL}"]}, urlencoded=0)
+    @example(data={"support": ["call"], "actions": [str(other_reports_action.pk)], "details": ["Help"]}, urlencoded=0)
+    @example(data={"support": ["call"], "actions": [own[0]], "details": ["x" * 2_001]}, urlencoded=0)
+    @rolled_back
+    def check(data, urlencoded):
+        before = follow_up_state()
+        response = post(client, url, data, urlencoded)
+        after = follow_up_state()
+        if response.status_code == 302:
+            [new] = set(after["requests"]) - set(before["requests"])
+            assert new[1:4] == (report.pk, last(data, "support"), last(data, "details"))
+            chosen = {action for (request, action) in after["request_actions"] if request == new[0]}
+            assert chosen and {str(pk) for pk in chosen} <= set(own)
+            assert len(after["outbox"]) > len(before["outbox"])
+        else:
+            assert_refusal_explained(response)
+            assert after == before
+
+    check()
+
+
+def test_recording_a_follow_up_outcome(accepted):
+    cast, report, _ = accepted
+    request = FollowUpRequest.objects.create(
+        report=report, requested_by=cast.product_manager, support="call", details="Help."
+    )
+    request.actions.set(ReportAction.objects.filter(rating__report=report))
+    client = signed_in(cast.lead)
+    url = f"/assessor/reports/{report.pk}/follow-ups/{request.pk}/"
+
+    @hostile(30)
+    @given(
+        data=form(decision=st.sampled_from(["arranged", "declined", "maybe", ""]), outcome=st.just("Monday at 10.")),
+        urlencoded=st.booleans(),
+    )
+    @example(data={"decision": ["arranged"], "outcome": [f"Monday{NUL}"]}, urlencoded=0)
+    @example(data={"decision": ["declined"], "outcome": ["x" * 2_001]}, urlencoded=0)
+    @rolled_back
+    def check(data, urlencoded):
+        before = follow_up_state()
+        response = post(client, url, data, urlencoded)
+        after = follow_up_state()
+        if response.status_code == 302:
+            decided = FollowUpRequest.objects.get(pk=request.pk)
+            assert (decided.status, decided.outcome) == (last(data, "decision"), last(data, "outcome"))
+            assert after["history"] == before["history"] + 1
+        else:
+            assert_refusal_explained(response)
+            assert after == before
 
     check()

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -32,8 +33,10 @@ from notify import kinds
 from tests.cast import make_cast, rate, report_in
 from tests.notify_fixtures import running_fake_notify, sent, template_id
 from workflow import deadlines
-from workflow.models import FeedbackSurveyPage, ReportStatus
+from workflow.models import FeedbackSurveyPage, PanelRole, Phase, ReportAction, ReportStatus
 from workflow.services import challenges, transitions
+from workflow.services.booking import booking_accept, booking_reject, booking_request
+from workflow.services.follow_ups import follow_up_decide, follow_up_request
 from workflow.services.reports import report_create
 from workflow.tasks import send_scheduled_reminders
 from workflow.transitions import ReportTransition
@@ -148,7 +151,8 @@ class LinkChecker:
         else:
             assert signed_out.status_code == 302, f"{kind}: {link} answered {signed_out.status_code} signed out"
             sign_in = urljoin(link, signed_out.headers["Location"])
-            assert urlsplit(sign_in).path == resolve_url(settings.LOGIN_URL), (
+            # The admin's pages (a booking to answer) send people to the admin's sign-in page, which signs in alike.
+            assert urlsplit(sign_in).path in (resolve_url(settings.LOGIN_URL), reverse("wagtailadmin_login")), (
                 f"{kind}: {link} sent a signed-out reader to {sign_in}, not the sign-in page"
             )
             assert parse_qs(urlsplit(sign_in).query).get("next") == [path], f"{kind}: the sign-in page leads elsewhere"
@@ -261,6 +265,35 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     report = transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
     assert report.status == ReportStatus.PUBLISHED
     follow_new_links()  # published, and a reassessment needed
+
+    # Follow-up support: the team asks the panel, the lead arranges it.
+    follow_up = follow_up_request(
+        report=report,
+        user=cast.product_manager,
+        support="workshop",
+        actions=list(ReportAction.objects.filter(rating__report=report)),
+        details="Help with point 6.",
+    )
+    follow_new_links()
+    follow_up_decide(request=follow_up, user=cast.lead, arranged=True, outcome="Monday at 10am, on a call.")
+    follow_new_links()
+
+    # Booking another service's assessment: a request rejected, then one accepted, which seats its panel.
+    booked = make_cast()
+    service = booked.assessment.service
+    asked = booking_request(service=service, user=booked.product_manager, phase=Phase.PUBLIC_BETA)
+    follow_new_links()
+    booking_reject(booking=asked, user=booked.assessment_team, reason="No panel is free in May.")
+    follow_new_links()
+    asked = booking_request(service=service, user=booked.delivery_manager, phase=Phase.PUBLIC_BETA)
+    follow_new_links()
+    booking_accept(
+        booking=asked,
+        user=booked.assessment_team,
+        date=ASSESSED_ON + datetime.timedelta(days=60),
+        panel=[(booked.lead, PanelRole.LEAD), (booked.researcher, PanelRole.DESIGN)],
+    )
+    follow_new_links()
 
     due = report.ratings.get(number=6).actions.get().due_date
     daily_job(due - datetime.timedelta(days=14))

@@ -22,6 +22,7 @@ from workflow.models import (
     ReportAction,
     Service,
 )
+from workflow.services.booking import panel_seat_saved
 
 from . import filters
 from .columns import LinkedRowsMixin, ReportStatusColumn
@@ -166,11 +167,27 @@ class DeliveryTeamSeatForm(SeatForm):
         fields = ["service", "user", "role"]
 
 
+class PanelSeatCreateView(generic.CreateView):
+    def save_instance(self):
+        seat = super().save_instance()
+        panel_seat_saved(seat=seat)  # in the view's transaction, with the seat
+        return seat
+
+
+class PanelSeatEditView(generic.EditView):
+    def save_instance(self):
+        seat = super().save_instance()
+        panel_seat_saved(seat=seat)
+        return seat
+
+
 class PanelMemberViewSet(WorkflowModelViewSet):
     model = PanelMember
     name = "panel_members"
     icon = "group"
     menu_label = "Panels"
+    add_view_class = PanelSeatCreateView
+    edit_view_class = PanelSeatEditView
     form_fields = ["assessment", "user", "role"]
 
     def get_form_class(self, for_update=False):

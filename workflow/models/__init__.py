@@ -5,6 +5,7 @@ from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionSta
 from .comments import ReportComment
 from .content import PolicyFigures, ReportFormHelpTexts
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
+from .follow_ups import FollowUpRequest, FollowUpStatus, FollowUpSupport
 from .history import ReportStatusChange
 from .people import RoleChange
 from .reports import PointRating, ReportAction, ReportPage
@@ -22,6 +23,9 @@ __all__ = [
     "FeedbackInvitation",
     "FeedbackSubmission",
     "FeedbackSurveyPage",
+    "FollowUpRequest",
+    "FollowUpStatus",
+    "FollowUpSupport",
     "PanelMember",
     "PanelRole",
     "Phase",

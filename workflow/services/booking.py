@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.models import AssessmentType
-from workflow import permissions
+from workflow import emails, permissions
 from workflow.models import (
     Assessment,
     BookingRequest,
@@ -107,7 +107,7 @@ def booking_request(
         reasons.append("Your service already has a request waiting for an answer.")
     if reasons:
         raise BookingRefused(reasons)
-    return BookingRequest.objects.create(
+    booking = BookingRequest.objects.create(
         service=service,
         requested_by=user,
         type=assessment_type,
@@ -116,6 +116,8 @@ def booking_request(
         preferred_dates=preferred_dates.strip(),
         notes=notes.strip(),
     )
+    emails.write_and_queue(emails.booking_received_emails(booking))
+    return booking
 
 
 def _open_for_decision(booking: BookingRequest, user) -> BookingRequest:
@@ -155,10 +157,12 @@ def booking_accept(
         assessment.save()
         if sum(1 for _, role in panel if role == "lead") != 1:
             raise ValidationError("Choose one lead assessor.")
+        seats = []
         for member_user, role in panel:
             member = PanelMember(assessment=assessment, user=member_user, role=role)
             member.full_clean(validate_constraints=True)
             member.save()
+            seats.append(member)
         report_create(assessment=assessment)
     except ValidationError as error:
         raise BookingRefused(error.messages) from error
@@ -167,7 +171,15 @@ def booking_accept(
     booking.decided_at = timezone.now()
     booking.assessment = assessment
     booking.save()
+    emails.write_and_queue([*emails.booking_decided_emails(booking), *emails.panel_appointed_emails(seats)])
     return booking
+
+
+@transaction.atomic
+def panel_seat_saved(*, seat: PanelMember) -> None:
+    """A seat made or changed in the admin: its person hears they are on the panel, once per seat and person (a seat
+    given to someone else emails them; a changed role does not email again)."""
+    emails.write_and_queue(emails.panel_appointed_emails([seat]))
 
 
 @transaction.atomic
@@ -180,4 +192,5 @@ def booking_reject(*, booking: BookingRequest, user, reason: str) -> BookingRequ
     booking.decided_at = timezone.now()
     booking.reason = reason.strip()
     booking.save()
+    emails.write_and_queue(emails.booking_decided_emails(booking))
     return booking

@@ -13,6 +13,7 @@ from workflow.forms.responses import ReturnForm
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
+from . import follow_ups
 from .common import get_report_for, perform_transition, refused_now, shown_status
 
 
@@ -58,6 +59,7 @@ def report_detail(request, report_id: str):
             "resolve": allowed.get(ReportTransition.RESOLVE),
             "share_deadline": selectors.share_deadline(report, today=today),
             "response_deadline": selectors.response_deadline(report, today=today),
+            **follow_ups.decide_context(request.user, report, "assessment_team"),
         },
     )
 
@@ -104,4 +106,9 @@ urlpatterns = [
     path("reports/<row_id:report_id>/check/", check, name="check"),
     path("reports/<row_id:report_id>/share/", share, name="share"),
     path("reports/<row_id:report_id>/return/", return_to_panel, name="return"),
+    path(
+        "reports/<row_id:report_id>/follow-ups/<row_id:follow_up_id>/",
+        follow_ups.decide_view("assessment_team"),
+        name="follow_up_decide",
+    ),
 ]

@@ -42,6 +42,7 @@ from workflow.services.reports import report_create
 from workflow.services.transitions import refusal_reasons
 from workflow.transitions import TRANSITIONS, ReportTransition
 
+from . import follow_ups
 from .common import get_report_for, may_make_now, perform_transition
 
 STALE = (
@@ -201,6 +202,7 @@ def _report_page(request, report, **comment_forms):
             "returned": (returned := selectors.sent_back_to_panel(report)),
             "returned_by_challenge": returned is not None and returned.transition == ReportTransition.CHALLENGE,
             **_comments(user, report, **comment_forms),
+            **follow_ups.decide_context(user, report, "assessor"),
         },
     )
 
@@ -585,5 +587,10 @@ urlpatterns = [
     path("reports/<row_id:report_id>/comments/<row_id:comment_id>/reply/", comment_reply, name="comment_reply"),
     path(
         "reports/<row_id:report_id>/comments/<row_id:comment_id>/resolve/", comment_resolve_view, name="comment_resolve"
+    ),
+    path(
+        "reports/<row_id:report_id>/follow-ups/<row_id:follow_up_id>/",
+        follow_ups.decide_view("assessor"),
+        name="follow_up_decide",
     ),
 ]

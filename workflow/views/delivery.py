@@ -14,6 +14,7 @@ from workflow.models import ReportStatus
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
+from . import follow_ups
 from .common import get_report_for, perform_transition, refused_now, shown_status
 
 
@@ -54,6 +55,7 @@ def report_detail(request, report_id: str):
             "challenge_threads": threads,
             "can_accept": ReportTransition.ACCEPT in allowed,
             "can_challenge": ReportTransition.CHALLENGE in allowed,
+            **follow_ups.delivery_context(request.user, report),
         },
     )
 
@@ -97,4 +99,5 @@ urlpatterns = [
     path("reports/<row_id:report_id>/", report_detail, name="report"),
     path("reports/<row_id:report_id>/accept/", accept, name="accept"),
     path("reports/<row_id:report_id>/challenge/", challenge, name="challenge"),
+    path("reports/<row_id:report_id>/follow-up/", follow_ups.ask, name="follow_up"),
 ]
