@@ -390,3 +390,8 @@ def unresolved_comments(report: ReportPage) -> QuerySet[ReportComment]:
         .select_related("author")
         .order_by(F("point_number").asc(nulls_first=True), "created_at", "pk")
     )
+
+
+# After publishing: a report's corrections, newest first, as its page and the team's page list them.
+def corrections(report: ReportPage):
+    return report.corrections.select_related("made_by").order_by("-made_at", "-pk")

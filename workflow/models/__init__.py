@@ -3,6 +3,7 @@ from .booking import BookingRequest, BookingStatus
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
 from .comments import ReportComment
 from .content import PolicyFigures, ReportFormHelpTexts
+from .corrections import ReportCorrection
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
 from .history import ReportStatusChange
 from .people import RoleChange
@@ -27,6 +28,7 @@ __all__ = [
     "Rating",
     "ReportAction",
     "ReportComment",
+    "ReportCorrection",
     "ReportActionStatus",
     "ReportPage",
     "ReportFormHelpTexts",
