@@ -88,6 +88,8 @@ REPORT_API_FIELDS = [
     APIField("service_users"),
     APIField("answers", serializer=ReportAnswersField()),
     APIField("points", serializer=PointSerializer(source="ratings", many=True, read_only=True)),
+    # The day of the latest correction (the page's "Updated on"), null for a report never corrected.
+    APIField("updated", serializer=serializers.DateField(source="updated_on", read_only=True)),
 ]
 
 

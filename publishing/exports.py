@@ -29,13 +29,16 @@ COLUMNS_BEFORE_POINTS = [
     "published_date",
     "overall_rating",
 ]
+# Added after the first columns, at the end, so that a reader counting columns still finds them where they were. The
+# date of the latest correction, empty for a report never corrected.
+COLUMNS_AFTER_URL = ["updated_date"]
 CHUNK = 500
 
 
 def csv_columns(points: int) -> list[str]:
     """A column per point, as many as the standard with the most points: each row fills those of its own
     standard (point_1 of an NHS report is the NHS standard's point 1; its `standard` column says so)."""
-    return [*COLUMNS_BEFORE_POINTS, *(f"point_{n}" for n in range(1, points + 1)), "url"]
+    return [*COLUMNS_BEFORE_POINTS, *(f"point_{n}" for n in range(1, points + 1)), "url", *COLUMNS_AFTER_URL]
 
 
 def _reports():
@@ -58,6 +61,7 @@ def _common(report, request) -> dict:
         "published_date": report.first_published_at.date().isoformat() if report.first_published_at else "",
         "overall_rating": report.overall_rating,
         "url": page_url(report),
+        "updated_date": report.updated_on.isoformat() if report.updated_on else "",
     }
 
 

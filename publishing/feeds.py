@@ -37,7 +37,9 @@ class PublishedReportsFeed(Feed):
         return selectors.published_reports().order_by("-first_published_at", "-pk")[: self.items_count]
 
     def item_title(self, item):
-        return xml_text(f"{item.title}: {item.assessment.stage_name}, {item.assessment.date:%-d %B %Y}")
+        # A corrected report says so, as GOV.UK's feeds do: readers who saw it first learn its text changed.
+        updated = "Updated: " if item.corrected_at else ""
+        return xml_text(f"{updated}{item.title}: {item.assessment.stage_name}, {item.assessment.date:%-d %B %Y}")
 
     def item_description(self, item):
         result = item.get_overall_rating_display() or "Not rated"
@@ -59,7 +61,7 @@ class PublishedReportsFeed(Feed):
         return item.first_published_at
 
     def item_updateddate(self, item):
-        return item.last_published_at
+        return item.corrected_at or item.last_published_at
 
     def item_author_name(self, item):
         return xml_text(item.assessment.service.department)

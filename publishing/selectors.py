@@ -203,3 +203,19 @@ def report_points(report: ReportPage) -> list[PublicPoint]:
         if action_pk is not None:
             points[-1].action_list.append(PublicAction(description, due_date))
     return points
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    at: object
+    note: str
+
+
+def change_notes(report: ReportPage) -> list[ChangeNote]:
+    """The public change notes of a corrected report, newest first: no query for a report never corrected."""
+    if not report.corrected_at:
+        return []
+    return [
+        ChangeNote(at, note)
+        for at, note in report.corrections.order_by("-made_at", "-pk").values_list("made_at", "note")
+    ]

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from workflow.models import Department, Service
+from workflow.models import Department, ReportStatus, ReportStatusChange, Service
 
 from . import cache
 
@@ -45,3 +45,10 @@ def clear_on_page_delete(sender, instance, **kwargs):
 def clear_on_names_changed(sender, **kwargs):
     # Service and department names appear on every published report and in the list.
     clear_now_and_on_commit()
+
+
+@receiver(post_save, sender=ReportStatusChange)
+def clear_on_leaving_published(sender, instance, **kwargs):
+    # Withdrawing a published report publishes nothing, yet takes it out of every list and puts a notice on its page.
+    if instance.from_status == ReportStatus.PUBLISHED:
+        clear_now_and_on_commit()

@@ -711,6 +711,41 @@ def follow_up_answered_emails(request: FollowUpRequest) -> list[NewEmail]:
     ]
 
 
+# --- after publishing: corrections and withdrawal ------------------------------------------------------
+
+
+def correction_emails(correction) -> list[NewEmail]:
+    """The delivery team hears of a correction to its published report, with the public change note."""
+    report = correction.report
+    assessment = Assessment.objects.select_related("service").get(pk=report.assessment_id)
+    return [
+        _email(
+            kinds.REPORT_CORRECTED,
+            recipient,
+            f"correction:{correction.pk}",
+            {
+                **_about(assessment, recipient),
+                "change_note": correction.note,
+                "public_link": public_link(report),
+            },
+            report=report,
+        )
+        for recipient in recipients(delivery_team(assessment))
+    ]
+
+
+def _report_withdrawn(writer: _StatusChangeEmails) -> list[NewEmail]:
+    """The delivery team hears its published report was withdrawn, and why: its page still says so at the link."""
+    return writer.each(
+        kinds.REPORT_WITHDRAWN,
+        delivery_team(writer.assessment),
+        lambda r: {"reason": writer.change.comment, "public_link": public_link(writer.report)},
+    )
+
+
+STATUS_CHANGE_EMAILS[kinds.REPORT_WITHDRAWN] = _report_withdrawn
+
+
 # --- sign-in links ---------------------------------------------------------------------------------
 
 

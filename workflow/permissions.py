@@ -242,3 +242,14 @@ def seatable_people(user, people, role: str):
     member of either central team."""
     holders = people.filter(groups__name=role, is_active=True)
     return holders if user.is_superuser else manageable_people(user, holders)
+
+
+# After publishing. The service assessment team corrects a published report (the panel's work is done and the
+# delivery team has accepted it) and withdraws it; nobody else, ever.
+def may_correct_reports(user) -> bool:
+    """Whether this person has the correct and withdraw pages at all (a report's status aside)."""
+    return is_assessment_team(user)
+
+
+def may_correct_report(user, report) -> bool:
+    return may_correct_reports(user) and report.status == ReportStatus.PUBLISHED and report.live

@@ -504,3 +504,8 @@ def follow_up_requests(report: ReportPage) -> QuerySet[FollowUpRequest]:
 def follow_up_actions(report: ReportPage) -> QuerySet[ReportAction]:
     """The actions a follow-up may be asked about: the report's own, in point order."""
     return ReportAction.objects.filter(rating__report=report).select_related("rating").order_by("rating__number", "pk")
+
+
+# After publishing: a report's corrections, newest first, as its page and the team's page list them.
+def corrections(report: ReportPage):
+    return report.corrections.select_related("made_by").order_by("-made_at", "-pk")

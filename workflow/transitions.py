@@ -22,6 +22,7 @@ class ReportTransition(models.TextChoices):
     CHALLENGE = "challenge", "Challenge"
     RESOLVE = "resolve", "Resolve the challenge"
     PUBLISH = "publish", "Publish"
+    WITHDRAW = "withdraw", "Withdraw the report"
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,18 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
             # The reassessment email goes only when the report has a red point.
             emails=(kinds.REPORT_PUBLISHED, kinds.REASSESSMENT_NEEDED),
             made_by_people=False,
+        ),
+        TransitionSpec(
+            ReportTransition.WITHDRAW,
+            "withdraw",
+            "withdrawn",
+            comment_prompt="Enter the reason for withdrawing the report",
+            comment_question="Why is the report being withdrawn?",
+            comment_hint=(
+                "This reason is published on the report's page, under the notice that it was withdrawn. The delivery "
+                "team is emailed it too."
+            ),
+            emails=(kinds.REPORT_WITHDRAWN,),
         ),
     ]
 }

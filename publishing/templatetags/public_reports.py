@@ -17,6 +17,9 @@ class PublicReport:
     previous_reports: list[selectors.PreviousReport]
     index_url: str
     index_title: str
+    # After publishing: the change notes, newest first, and the reason a withdrawn report was withdrawn.
+    change_notes: list[selectors.ChangeNote]
+    withdrawal_reason: str
 
 
 @register.simple_tag(takes_context=True)
@@ -38,5 +41,7 @@ def public_report(context, page) -> PublicReport:
             previous_reports=selectors.previous_reports(page, request),
             index_url=selectors.reports_index_url(page, request),
             index_title=index_title,
+            change_notes=selectors.change_notes(page),
+            withdrawal_reason=page.withdrawal_reason if page.is_withdrawn else "",
         )
     return loaded

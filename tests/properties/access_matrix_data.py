@@ -336,6 +336,21 @@ MATRIX: dict[str, Row | list[Row]] = {
               "302 /assessment-team/reports/{published}/ !"),
         data=FOLLOW_UP_OUTCOME,
     ),
+    # After publishing: the service assessment team corrects or withdraws a published report; to anyone else, not found.
+    "assessment-team/reports/<row_id:report_id>/correct/": Row(
+        "/assessment-team/reports/{published}/correct/",
+        get=(SIGN_IN, 404, 404, 404, 404, 404, 200, 404, 200),
+        post=(SIGN_IN, 404, 404, 404, 404, 404, "302 /assessment-team/reports/{published}/ !", 404,
+              "302 /assessment-team/reports/{published}/ !"),
+        data="correction",
+    ),
+    "assessment-team/reports/<row_id:report_id>/withdraw/": Row(
+        "/assessment-team/reports/{published}/withdraw/",
+        get=(SIGN_IN, 404, 404, 404, 404, 404, 200, 404, 200),
+        post=(SIGN_IN, 404, 404, 404, 404, 404, "302 /assessment-team/reports/{published}/ !", 404,
+              "302 /assessment-team/reports/{published}/ !"),
+        data={"reason": "The report named the wrong service."},
+    ),
 
     # The Service Assessment Plus team: challenged reports, and the changes agreed.
     "plus/": Row("/plus/", get=(SIGN_IN, 403, 403, 403, 403, 403, 403, 200, 200)),

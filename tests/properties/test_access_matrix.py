@@ -322,8 +322,29 @@ def build_world():
         # The challenge meeting's form: a day next year, with the lead assessor invited.
         "meeting_lead": cast.lead.pk,
         "meeting_year": today.year + 1,
+        "correction": correction_data(reports[ReportStatus.PUBLISHED]),
     }
     return cast, ids
+
+
+def correction_data(report) -> dict:
+    """The correction page's answers for a published report, as shown, with point 6 corrected and a change note."""
+    data = {
+        "report-version": report.version,
+        "report-service_description": report.service_description,
+        "report-service_users": report.service_users,
+        "note": "Corrected point 6.",
+    }
+    for rating in report.ratings.prefetch_related("actions"):
+        prefix = f"point-{rating.number}"
+        data |= {f"{prefix}-version": rating.version, f"{prefix}-done_well": rating.done_well}
+        data[f"{prefix}-to_improve"] = "Corrected." if rating.number == 6 else rating.to_improve
+        for action in rating.actions.all():
+            data |= {
+                f"action-{action.pk}-version": action.version,
+                f"action-{action.pk}-description": action.description,
+            }
+    return data
 
 
 @pytest.fixture(scope="module")
@@ -366,6 +387,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         PolicyFigures,
         ReportAction,
         ReportComment,
+        ReportCorrection,
         ReportFormHelpTexts,
         ReportPage,
         ReportStatusChange,
@@ -388,6 +410,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         ReportAction: ("description", "version", "status", "due_date"),
         ReportStatusChange: ("transition",),
         ReportComment: ("text", "point_number", "parent_id", "resolved_at", "resolved_by_id"),
+        ReportCorrection: ("report_id", "note", "made_by_id"),
         BookingRequest: ("status",),
         OutboxEmail: ("status", "attempts"),
         FeedbackInvitation: ("email", "used_at"),

@@ -739,3 +739,58 @@ def test_follow_up_and_booking_personalisation_is_plain_text(fake_notify, django
     assert visible(sent(fake_notify, kinds.FOLLOW_UP_REQUESTED)[0]["personalisation"]["details"]) == MARKDOWN
     assert visible(sent(fake_notify, kinds.BOOKING_REJECTED)[0]["personalisation"]["reason"]) == MARKDOWN
     assert MARKDOWN in visible(sent(fake_notify, kinds.FOLLOW_UP_ANSWERED)[0]["personalisation"]["outcome"])
+
+
+# --- after publishing: the change note and the withdrawal reason ------------------------------------------------
+
+
+def test_a_correction_and_a_withdrawal_are_shown_as_text_everywhere(world, fake_notify):
+    from tests.workflow.test_corrections import form_data
+
+    cast, report, clients, step = world
+    report = publish(world)
+    team = clients["assessment_team"]
+    url = f"/assessment-team/reports/{report.pk}/correct/"
+    assert_escaped(team.get(url), "SERVICE", *REPORT_TEXT)
+    step(team, url, form_data(team, report, **{"point-6-to_improve": evil("CORRECTED"), "note": evil("CHANGENOTE")}))
+    client = Client()
+    assert_escaped(client.get(report.url), "SERVICE", "CORRECTED", "CHANGENOTE")
+    assert_escaped(team.get(f"/assessment-team/reports/{report.pk}/"), "CHANGENOTE", "ASSESSMENTTEAMPERSON")
+    feed = ET.fromstring(client.get("/reports/feed/").content)  # noqa: S314 - our own feed
+    atom = "{http://www.w3.org/2005/Atom}"
+    [entry] = feed.findall(f"{atom}entry")
+    assert entry.find(f"{atom}title").text.startswith("Updated: " + evil("SERVICE"))
+    [item] = json.loads(b"".join(client.get("/reports/export.json").streaming_content))
+    assert next(p for p in item["points"] if p["number"] == 6)["to_improve"] == evil("CORRECTED")
+    api = client.get(f"/api/v2/pages/{report.pk}/").json()
+    assert next(p for p in api["points"] if p["number"] == 6)["to_improve"] == evil("CORRECTED")
+    [email, *_] = sent(fake_notify, kinds.REPORT_CORRECTED)
+    assert email["personalisation"]["change_note"] == evil("CHANGENOTE")
+
+    step(team, f"/assessment-team/reports/{report.pk}/withdraw/", {"reason": evil("WITHDRAWN")})
+    assert_escaped(client.get(report.url), "SERVICE", "WITHDRAWN", "CHANGENOTE")
+    assert_escaped(team.get(f"/assessment-team/reports/{report.pk}/"), "WITHDRAWN")
+    [email, *_] = sent(fake_notify, kinds.REPORT_WITHDRAWN)
+    assert email["personalisation"]["reason"] == evil("WITHDRAWN")
+
+
+def test_a_change_note_and_a_withdrawal_reason_reach_notify_as_plain_text(
+    fake_notify, django_capture_on_commit_callbacks
+):
+    from tests.workflow.test_corrections import form_data
+
+    cast = make_cast()
+    report = report_in("published", cast)
+    team = signed_in(cast.assessment_team)
+    data = form_data(team, report, **{"point-6-to_improve": "Changed.", "note": MARKDOWN})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert team.post(f"/assessment-team/reports/{report.pk}/correct/", data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = team.post(f"/assessment-team/reports/{report.pk}/withdraw/", {"reason": MARKDOWN})
+        assert response.status_code == 302
+    for kind, key in [(kinds.REPORT_CORRECTED, "change_note"), (kinds.REPORT_WITHDRAWN, "reason")]:
+        emails = sent(fake_notify, kind)
+        assert emails, kind
+        for email in emails:
+            assert markdown_in(email["personalisation"][key]) == [], kind
+            assert visible(email["personalisation"][key]) == MARKDOWN

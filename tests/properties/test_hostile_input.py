@@ -494,6 +494,7 @@ TRANSITIONS = {
     "accept": (ReportStatus.SHARED, "product_manager", "/team/reports/{}/accept/", None),
     "challenge": (ReportStatus.SHARED, "delivery_manager", "/team/reports/{}/challenge/", "reasons"),
     "resolve": (ReportStatus.CHALLENGED, "plus", "/plus/reports/{}/", "agreed_changes"),
+    "withdraw": (ReportStatus.PUBLISHED, "assessment_team", "/assessment-team/reports/{}/withdraw/", "reason"),
 }
 
 
@@ -531,6 +532,53 @@ def test_a_transition(name):
                 assert any(banners(client, response)), "a refused change must say why"
             else:
                 assert_refusal_explained(response)
+
+    check()
+
+
+# --- corrections after publishing -------------------------------------------------------------------------------
+
+
+def test_correcting_a_published_report():
+    from tests.workflow.test_corrections import form_data
+    from workflow.models import ReportCorrection
+
+    cast = make_cast()
+    report = report_in(ReportStatus.PUBLISHED, cast)
+    client = signed_in(cast.assessment_team)
+    url = f"/assessment-team/reports/{report.pk}/correct/"
+    shown = {key: [str(value)] for key, value in form_data(client, report).items()}
+
+    @hostile(30)
+    @given(
+        data=form(
+            **{
+                "point-6-to_improve": st.just("The team tested with 12 users."),
+                "point-6-version": plausible_version(0),
+                "report-version": plausible_version(report.version),
+                "note": st.just("Corrected point 6."),
+            }
+        ),
+        urlencoded=st.booleans(),
+    )
+    @example(data={"point-6-to_improve": [f"Fixed{NUL}"], "note": ["Fixed."]}, urlencoded=0)
+    @example(data={"point-6-to_improve": ["x" * 10_001], "note": ["Fixed."]}, urlencoded=0)
+    @example(data={"point-6-to_improve": ["Fixed."], "note": ["x" * 1_001]}, urlencoded=0)
+    @rolled_back
+    def check(data, urlencoded):
+        before = state(report.pk)
+        corrections = ReportCorrection.objects.count()
+        response = post(client, url, {**shown, **data}, urlencoded)
+        after = state(report.pk)
+        if response.status_code == 302:
+            correction = ReportCorrection.objects.get()
+            assert correction.note == last(data, "note", "") and correction.note
+            assert after["ratings"][6][2] == last({**shown, **data}, "point-6-to_improve")
+            assert after["report"][0] == before["report"][0] == ReportStatus.PUBLISHED
+            assert after["status_changes"] == before["status_changes"]
+        else:
+            assert_refusal_explained(response)
+            assert after == before and ReportCorrection.objects.count() == corrections
 
     check()
 

@@ -150,3 +150,33 @@ def test_the_panels_comments_leak_nowhere(client):
     # Searching for a comment's words finds nothing.
     assert not client.get(f"/reports/?q={COMMENT_WORD}").context["reports"]
     assert not client.get(f"/api/v2/pages/?search={COMMENT_WORD}").json()["items"]
+
+
+def withdrawn_report():
+    report, public_path = report_of(ReportStatus.PUBLISHED)
+    team = make_cast().assessment_team
+    report = transitions.report_transition(
+        report=report, name="withdraw", user=team, comment=f"{SECRET} was withdrawn."
+    )
+    assert report.status == ReportStatus.WITHDRAWN
+    return report, public_path
+
+
+@pytest.mark.parametrize("warmed", [False, True])
+def test_a_withdrawn_report_keeps_its_page_and_leaves_every_list(client, warmed):
+    """Withdrawn: its address still answers, with the notice and the reason, and it is in no list, search, feed,
+    sitemap, export or API answer, even once the caches had it."""
+    if warmed:
+        report, public_path = report_of(ReportStatus.PUBLISHED)
+        assert all(everywhere(client, report, public_path).values())
+        report = transitions.report_transition(
+            report=report, name="withdraw", user=make_cast().assessment_team, comment=f"{SECRET} was withdrawn."
+        )
+    else:
+        report_of(ReportStatus.PUBLISHED, secret="Published")  # so the lists and caches are not simply empty
+        report, public_path = withdrawn_report()
+    seen = everywhere(client, report, public_path)
+    assert seen.pop("page") is True
+    assert not any(seen.values()), {place: shown for place, shown in seen.items() if shown}
+    page = client.get(public_path).text
+    assert "This report was withdrawn on" in page and f"{SECRET} was withdrawn." in page

@@ -32,10 +32,11 @@ from cms.public_address import set_default_site_address
 from notify import kinds
 from tests.cast import make_cast, rate, report_in
 from tests.notify_fixtures import running_fake_notify, sent, template_id
-from workflow import deadlines
-from workflow.models import FeedbackSurveyPage, PanelRole, Phase, ReportAction, ReportStatus
+from workflow import deadlines, questions
+from workflow.models import FeedbackSurveyPage, PanelRole, Phase, ReportAction, ReportPage, ReportStatus
 from workflow.services import challenges, transitions
 from workflow.services.booking import booking_accept, booking_reject, booking_request
+from workflow.services.corrections import Correction, report_correct
 from workflow.services.follow_ups import follow_up_decide, follow_up_request
 from workflow.services.reports import report_create
 from workflow.tasks import send_scheduled_reminders
@@ -298,6 +299,23 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     due = report.ratings.get(number=6).actions.get().due_date
     daily_job(due - datetime.timedelta(days=14))
     daily_job(due + datetime.timedelta(days=1))
+
+    # After publishing: a correction, then the withdrawal; both link to the public page, which stays.
+    point_6 = report.ratings.get(number=6)
+    report_correct(
+        report=report,
+        user=cast.assessment_team,
+        note="Corrected point 6.",
+        correction=Correction(
+            report_version=ReportPage.objects.get(pk=report.pk).version,
+            points={point_6.pk: (point_6.version, questions.by_column(report, "point", to_improve="Corrected."))},
+        ),
+    )
+    follow_new_links()
+    transitions.report_transition(
+        report=report, name=ReportTransition.WITHDRAW, user=cast.assessment_team, comment="Wrong service."
+    )
+    follow_new_links()
 
     # A confidential assessment's report is accepted and not published: its people are sent to it on their own pages.
     confidential = make_cast(confidential=True)

@@ -30,7 +30,8 @@ def test_the_reports_section_lists_only_published_reports(client, demo):
 
 
 @pytest.mark.parametrize(
-    "status", [s for s in ReportStatus.values if s not in (ReportStatus.PUBLISHED, ReportStatus.ACCEPTED)]
+    "status",
+    [s for s in ReportStatus.values if s not in (*ReportStatus.served_at_its_address(), ReportStatus.ACCEPTED)],
 )
 def test_an_unpublished_report_answers_404_to_the_public(client, demo, status):
     report = ReportPage.objects.get(status=status)

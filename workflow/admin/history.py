@@ -15,6 +15,7 @@ from workflow.models import (
     PanelMember,
     PointRating,
     ReportAction,
+    ReportCorrection,
     ReportPage,
     RoleChange,
 )
@@ -172,6 +173,7 @@ def field_changes(report: ReportPage) -> list[AuditRow]:
         PointRating.history.filter(report_id=report.pk),
         # Through the ratings' own history, so actions of a rating since deleted still show.
         ReportAction.history.filter(rating_id__in=PointRating.history.filter(report_id=report.pk).values("id")),
+        ReportCorrection.history.filter(report_id=report.pk),
     )
 
 
@@ -190,6 +192,7 @@ AUDITED = {
     "report": ("Reports", ReportPage),
     "rating": ("Point ratings", PointRating),
     "action": ("Actions", ReportAction),
+    "correction": ("Corrections after publishing", ReportCorrection),
     "assessment": ("Assessments", Assessment),
     "panel": ("Panels", PanelMember),
     "delivery_team": ("Delivery teams", DeliveryTeamMember),

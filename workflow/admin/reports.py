@@ -17,7 +17,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from workflow import selectors
+from workflow import permissions, selectors
 from workflow.models import ReportAction, ReportPage
 from workflow.services.transitions import TransitionRefused, allowed_transitions, report_transition
 from workflow.transitions import ReportTransition
@@ -92,6 +92,10 @@ class ReportInspectView(ReportPolicyMixin, generic.InspectView):
             ],
             share_deadline=selectors.share_deadline(report),
             response_deadline=selectors.response_deadline(report),
+            # Corrections are made on the team's own correction page, which this links to.
+            correct_url=reverse("assessment_team:correct", args=[report.pk])
+            if permissions.may_correct_report(self.request.user, report)
+            else None,
         )
         return context
 

@@ -4,6 +4,7 @@ from .challenges import ChallengeMeeting, ChallengeOutcome
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
 from .comments import ReportComment
 from .content import PolicyFigures, ReportFormHelpTexts
+from .corrections import ReportCorrection
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
 from .follow_ups import FollowUpRequest, FollowUpStatus, FollowUpSupport
 from .history import ReportStatusChange
@@ -34,6 +35,7 @@ __all__ = [
     "Rating",
     "ReportAction",
     "ReportComment",
+    "ReportCorrection",
     "ReportActionStatus",
     "ReportPage",
     "ReportFormHelpTexts",

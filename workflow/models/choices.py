@@ -40,6 +40,8 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     CHALLENGED = "challenged", "Challenged"
     PUBLISHED = "published", "Published"
+    # Taken down by the service assessment team after publishing: its page stays at its address with the reason.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
     # The groups of statuses the rules talk about, each named once.
 
@@ -67,12 +69,18 @@ class ReportStatus(models.TextChoices):
     @classmethod
     def seen_by_delivery_team(cls) -> list[str]:
         """Shared with the delivery team, and everything after."""
-        return [cls.SHARED, cls.CHALLENGED, cls.ACCEPTED, cls.PUBLISHED]
+        return [cls.SHARED, cls.CHALLENGED, cls.ACCEPTED, cls.PUBLISHED, cls.WITHDRAWN]
 
     @classmethod
     def accepted_by_delivery_team(cls) -> list[str]:
-        """Accepted, published or not yet: the report's actions are the team's to do."""
-        return [cls.ACCEPTED, cls.PUBLISHED]
+        """Accepted, published or not yet: the report's actions are the team's to do. Withdrawing takes the public
+        page down, not the acceptance: the actions still stand."""
+        return [cls.ACCEPTED, cls.PUBLISHED, cls.WITHDRAWN]
+
+    @classmethod
+    def served_at_its_address(cls) -> list[str]:
+        """The public page answers: published, or withdrawn (with the notice saying so) so that links still work."""
+        return [cls.PUBLISHED, cls.WITHDRAWN]
 
     @property
     def why_panel_cannot_edit(self) -> str:
@@ -88,6 +96,7 @@ _PANEL_CANNOT_EDIT_BECAUSE = {
     ReportStatus.SHARED: "The report has been shared with the delivery team, so the panel can no longer change it.",
     ReportStatus.ACCEPTED: "The delivery team has accepted the report, so it can no longer be changed.",
     ReportStatus.PUBLISHED: "The report has been accepted and published, so it can no longer be changed.",
+    ReportStatus.WITHDRAWN: "The report has been withdrawn, so it can no longer be changed.",
 }
 
 

@@ -17,6 +17,7 @@ from wagtail.search import index
 from cms.text import shorten
 from workflow import deadlines, permissions, ratings
 from workflow.questions import unanswered
+from workflow.transitions import ReportTransition
 
 from .assessments import Assessment
 from .choices import Rating, ReportActionStatus, ReportStatus
@@ -179,6 +180,10 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     shared_at = models.DateTimeField(null=True, blank=True)
     response_due = models.DateField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # After publishing: the latest correction (the public page's "Updated on", the feed's and open data's updated
+    # date) and the withdrawal. The change notes and the reason are the corrections' and the status change's.
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     # The policy figures in force when sharing and accepting started their clocks (Settings > Policy figures), so a
     # change there never moves a reminder or a deadline already running.
     response_reminder_working_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -232,8 +237,9 @@ class ReportPage(ConcurrentTransitionMixin, Page):
         return ReportPagePermissionTester(user, self)
 
     def serve(self, request, *args, **kwargs):
-        # Wagtail serves any live page; a report is public only once published, whatever else made it live.
-        if self.status != ReportStatus.PUBLISHED:
+        # Wagtail serves any live page; a report is public only once published, whatever else made it live. A withdrawn
+        # report keeps its page, saying so, so that links to it still explain where it went.
+        if self.status not in ReportStatus.served_at_its_address():
             raise Http404("No such report")
         return super().serve(request, *args, **kwargs)
 
@@ -343,6 +349,30 @@ class ReportPage(ConcurrentTransitionMixin, Page):
     )
     def mark_published(self):
         pass
+
+    @transition(field=status, source=ReportStatus.PUBLISHED, target=ReportStatus.WITHDRAWN, permission=_assessment_team)
+    def withdraw(self):
+        self.withdrawn_at = timezone.now()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ReportStatus.WITHDRAWN
+
+    @property
+    def withdrawal_reason(self) -> str:
+        """The public reason the service assessment team gave, kept as the withdrawal's status change comment."""
+        change = (
+            self.status_changes.filter(transition=ReportTransition.WITHDRAW)
+            .order_by("-at", "-pk")
+            .only("comment")
+            .first()
+        )
+        return change.comment if change else ""
+
+    @property
+    def updated_on(self):
+        """The day of the latest correction, None if never corrected: open data's "updated" date."""
+        return timezone.localdate(self.corrected_at) if self.corrected_at else None
 
     @property
     def accepting_publishes(self) -> bool:

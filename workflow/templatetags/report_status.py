@@ -21,6 +21,7 @@ STATUS_TAG_COLOURS = {
     ReportStatus.CHALLENGED: "orange",
     ReportStatus.ACCEPTED: "green",
     ReportStatus.PUBLISHED: "green",
+    ReportStatus.WITHDRAWN: "magenta",
 }
 
 

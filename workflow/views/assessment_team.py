@@ -13,7 +13,7 @@ from workflow.forms.responses import ReturnForm
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
-from . import follow_ups
+from . import corrections, follow_ups
 from .common import get_report_for, perform_transition, refused_now, shown_status
 
 
@@ -56,6 +56,9 @@ def report_detail(request, report_id: str):
             "return_to_panel": allowed.get(ReportTransition.RETURN),
             "check": allowed.get(ReportTransition.CHECK),
             "share": allowed.get(ReportTransition.SHARE),
+            "withdraw": allowed.get(ReportTransition.WITHDRAW),
+            "may_correct": permissions.may_correct_report(request.user, report),
+            "corrections": selectors.corrections(report),
             "resolve": allowed.get(ReportTransition.RESOLVE),
             "share_deadline": selectors.share_deadline(report, today=today),
             "response_deadline": selectors.response_deadline(report, today=today),
@@ -111,4 +114,7 @@ urlpatterns = [
         follow_ups.decide_view("assessment_team"),
         name="follow_up_decide",
     ),
+    # After publishing.
+    path("reports/<row_id:report_id>/correct/", corrections.correct, name="correct"),
+    path("reports/<row_id:report_id>/withdraw/", corrections.withdraw, name="withdraw"),
 ]
