@@ -16,7 +16,7 @@ _FORMATTING_LINE_START = re.compile(r"(^|\r\n|\r|\n)( *)(?=[#^>*+\-•_=|:~`\[]|
 _CLOSING_BRACKET = re.compile(r"\](?!\u200b)")
 # Personalisation that keeps its line breaks; any other value is one line, as a line break in a name would start a
 # new paragraph of the email.
-MULTILINE = frozenset({"comment", "reasons"})
+MULTILINE = frozenset({"comment", "reasons", "question", "answer"})
 
 
 def plain_text(value: str, *, multiline: bool = True) -> str:

@@ -33,6 +33,7 @@ from tests.notify_fixtures import running_fake_notify, sent, template_id
 from workflow import deadlines
 from workflow.models import FeedbackSurveyPage, ReportStatus
 from workflow.services import transitions
+from workflow.services.clarifications import clarification_answer, clarification_ask
 from workflow.services.reports import report_create
 from workflow.tasks import send_scheduled_reminders
 from workflow.transitions import ReportTransition
@@ -240,6 +241,13 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     follow_new_links()
     report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.assessment_team)
     report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
+    follow_new_links()
+    # A question about a point before accepting, and its answer.
+    question = clarification_ask(
+        report=report, user=cast.product_manager, rating_id=report.ratings.get(number=6).pk, question="Why amber?"
+    )
+    follow_new_links()
+    clarification_answer(clarification=question, user=cast.assessment_team, answer="The panel wants a test.")
     follow_new_links()
     report = transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
     assert report.status == ReportStatus.PUBLISHED

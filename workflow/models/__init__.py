@@ -1,6 +1,7 @@
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
 from .booking import BookingRequest, BookingStatus
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
+from .clarifications import Clarification
 from .comments import ReportComment
 from .content import PolicyFigures, ReportFormHelpTexts
 from .feedback import FeedbackFormField, FeedbackInvitation, FeedbackSubmission, FeedbackSurveyPage
@@ -12,6 +13,7 @@ __all__ = [
     "Assessment",
     "BookingRequest",
     "BookingStatus",
+    "Clarification",
     "DeliveryTeamMember",
     "DeliveryTeamRole",
     "Department",

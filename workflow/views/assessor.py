@@ -201,6 +201,10 @@ def _report_page(request, report, **comment_forms):
             "returned": (returned := selectors.sent_back_to_panel(report)),
             "returned_by_challenge": returned is not None and returned.transition == ReportTransition.CHALLENGE,
             **_comments(user, report, **comment_forms),
+            # The delivery team's questions and the answers, to read.
+            "clarifications": selectors.clarifications(report)
+            if permissions.may_read_clarifications(user, report)
+            else [],
         },
     )
 
