@@ -10,11 +10,18 @@ their defaults:
 - Each deadline keeps the figures in force when its clock started, stored beside what it times: the assessment's
   when it was booked, the report's response figures when it was shared, its amber actions' when it was accepted. So
   a change of figure applies to clocks started after it and never moves a deadline already running.
+- While a question the delivery team asked about its shared report is open, its response clock stands still: once
+  the last open question is answered, the response deadline moves later by the working days after the clock stopped
+  up to and including the answering day (asked and answered the same day moves nothing), and is stored so that
+  every page and the reminder and overdue emails follow it. While stopped, no reminder or overdue email goes, and
+  the deadline is missed only if it was missed before the clock stopped (`response_clock_stopped_on`,
+  `response_due_restarted`).
 - A deadline is met on its own day and missed from the day after (`is_missed`): every page, list and email that
   calls something late or overdue asks this module.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 import holidays
@@ -96,6 +103,31 @@ def response_due(shared_on: datetime.date, within_working_days: int) -> datetime
 
 def response_reminder_on(due: datetime.date, working_days_before: int) -> datetime.date:
     return add_working_days(due, -working_days_before)
+
+
+def response_clock_stopped_on(
+    shared_on: datetime.date | None, stopped_on_each_open_question: Iterable[datetime.date]
+) -> datetime.date | None:
+    """The day the response clock stopped, given each open question's `clock_stopped_on`; None while it runs. A
+    question left open from before the report was last shared stops the new clock from the day it was shared."""
+    days = list(stopped_on_each_open_question)
+    if not days:
+        return None
+    return max(min(days), shared_on) if shared_on else min(days)
+
+
+def response_due_restarted(
+    due: datetime.date, stopped_on: datetime.date, restarted_on: datetime.date
+) -> tuple[datetime.date, int]:
+    """The response deadline once the clock starts again, and the working days it moved."""
+    added = max(0, working_days_between(stopped_on, restarted_on))
+    return add_working_days(due, added), added
+
+
+def response_missed_while_stopped(due: datetime.date, stopped_on: datetime.date) -> bool:
+    # Stopped, the clock reads as it did on the day it stopped: a deadline missed before the question was asked stays
+    # missed, and one not yet missed is never overdue while the team waits for its answer.
+    return is_missed(due, stopped_on)
 
 
 def amber_actions_due(accepted_on: datetime.date, within_months: int) -> datetime.date:

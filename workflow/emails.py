@@ -365,11 +365,17 @@ def scheduled_emails(today: datetime.date | None = None) -> list[NewEmail]:
 
 def _response_emails(today, due) -> list[NewEmail]:
     emails = []
-    shared = ReportPage.objects.filter(
-        status=ReportStatus.SHARED,
-        response_due__isnull=False,
-        response_due__gte=today - datetime.timedelta(days=settings.NOTIFY_SCHEDULE_CATCH_UP_DAYS + 1),
-    ).select_related("assessment__service")
+    shared = (
+        ReportPage.objects.filter(
+            status=ReportStatus.SHARED,
+            response_due__isnull=False,
+            response_due__gte=today - datetime.timedelta(days=settings.NOTIFY_SCHEDULE_CATCH_UP_DAYS + 1),
+        )
+        # While a question is open the response clock is stopped: nothing to remind of or chase until it is answered,
+        # when the deadline has moved and these go for the new one.
+        .exclude(pk__in=selectors.reports_with_open_questions())
+        .select_related("assessment__service")
+    )
     for report in shared:
         assessment, deadline = report.assessment, report.response_due
         key = f"report:{report.pk}:{deadline.isoformat()}"
@@ -744,6 +750,55 @@ def _report_withdrawn(writer: _StatusChangeEmails) -> list[NewEmail]:
 
 
 STATUS_CHANGE_EMAILS[kinds.REPORT_WITHDRAWN] = _report_withdrawn
+
+
+# --- clarification without a challenge: the delivery team's questions and their answers -----------
+
+
+def clarification_asked(clarification) -> list[NewEmail]:
+    """The service assessment team hears of a question, which has stopped the team's response clock."""
+    report = clarification.report
+    assessment = Assessment.objects.select_related("service").get(pk=report.assessment_id)
+    return [
+        _email(
+            kinds.CLARIFICATION_ASKED,
+            recipient,
+            f"clarification:{clarification.pk}",
+            {
+                **_about(assessment, recipient),
+                "asked_by": _person(clarification.asked_by),
+                "about": clarification.about,
+                "question": clarification.question,
+                "report_link": report_link(report, "assessment_team"),
+            },
+            report=report,
+        )
+        for recipient in recipients(assessment_team())
+    ]
+
+
+def clarification_answered(clarification) -> list[NewEmail]:
+    """The person who asked hears the answer, and the deadline as the answer left it (moved, if the clock stopped)."""
+    report = clarification.report
+    assessment = Assessment.objects.select_related("service").get(pk=report.assessment_id)
+    return [
+        _email(
+            kinds.CLARIFICATION_ANSWERED,
+            recipient,
+            f"clarification:{clarification.pk}",
+            {
+                **_about(assessment, recipient),
+                "about": clarification.about,
+                "question": clarification.question,
+                "answer": clarification.answer,
+                # Set when the report was shared, which it was for the question to be asked.
+                "response_deadline": long_date(report.response_due),
+                "report_link": report_link(report, "delivery"),
+            },
+            report=report,
+        )
+        for recipient in recipients([clarification.asked_by])
+    ]
 
 
 # --- sign-in links ---------------------------------------------------------------------------------

@@ -153,6 +153,23 @@ def why_comments_closed(user, report) -> str | None:
     return f"Your comment has not been saved. {ReportStatus(report.status).why_panel_cannot_edit}"
 
 
+# The delivery team's questions about a shared report (clarification without a challenge).
+def may_ask_clarification(user, report) -> bool:
+    """The product or delivery manager asks while the report is shared with them, the time they have to respond."""
+    return report.status == ReportStatus.SHARED and is_responder(user, report)
+
+
+def may_answer_clarification(user) -> bool:
+    """The service assessment team answers, having spoken to the panel or arranged a meeting."""
+    return is_assessment_team(user)
+
+
+def may_read_clarifications(user, report) -> bool:
+    """Everyone who may see the report once shared reads its questions and answers: the delivery team (the SRO too),
+    the panel and the two central teams. Never the public."""
+    return user.is_authenticated and can_view_report(user, report)
+
+
 def may_start_report(user, assessment) -> bool:
     """The lead assessor starts the report of an assessment. Reads the person's seats from `assessment.own_seats`
     when the caller has fetched them (the dashboard, for every row at once)."""

@@ -7,7 +7,7 @@ passed in, so pages and tests agree on what is overdue without freezing the cloc
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When, prefetch_related_objects
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -16,6 +16,7 @@ from workflow import deadlines, permissions
 from workflow.models import (
     Assessment,
     ChallengeMeeting,
+    Clarification,
     FollowUpRequest,
     PanelMember,
     PanelRole,
@@ -34,18 +35,22 @@ from workflow.transitions import ReportTransition
 class Deadline:
     due: datetime.date
     today: datetime.date
+    # The day the clock stopped, while it stands still (a response deadline with a question open); None while it runs.
+    stopped_on: datetime.date | None = None
 
     @property
     def overdue(self) -> bool:
+        if self.stopped_on is not None:
+            return deadlines.response_missed_while_stopped(self.due, self.stopped_on)
         return deadlines.is_missed(self.due, self.today)
 
     @property
     def due_today(self) -> bool:
-        return self.due == self.today
+        return self.stopped_on is None and self.due == self.today
 
     @property
     def working_days_left(self) -> int:
-        return deadlines.working_days_between(self.today, self.due)
+        return deadlines.working_days_between(self.stopped_on or self.today, self.due)
 
 
 @dataclass(frozen=True)
@@ -133,10 +138,46 @@ def _latest_challenge(report: ReportPage) -> ReportStatusChange | None:
 
 
 def response_deadline(report: ReportPage, *, today: datetime.date | None = None) -> Deadline | None:
-    """The delivery team's deadline to accept or challenge, while it is running."""
+    """The delivery team's deadline to accept or challenge while the report is shared with them: moved later by each
+    question they asked, and standing still while one is open (`stopped_on`). Reads the open questions from
+    `_with_open_questions` when the caller fetched them for every row at once."""
     if report.status != ReportStatus.SHARED or report.response_due is None:
         return None
-    return Deadline(due=report.response_due, today=_today(today))
+    return Deadline(due=report.response_due, today=_today(today), stopped_on=response_clock_stopped_on(report))
+
+
+# --- the delivery team's questions about a shared report ---------------------------------------------------
+
+
+def _open_questions() -> QuerySet[Clarification]:
+    return Clarification.objects.filter(answered_at__isnull=True)
+
+
+def _with_open_questions(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
+    return reports.prefetch_related(Prefetch("clarifications", queryset=_open_questions(), to_attr="open_questions"))
+
+
+def response_clock_stopped_on(report: ReportPage) -> datetime.date | None:
+    """The day the report's response clock stopped, while a question is open; None while it runs."""
+    questions = getattr(report, "open_questions", None)
+    if questions is None:
+        questions = _open_questions().filter(report=report)
+    shared_on = timezone.localdate(report.shared_at) if report.shared_at else None
+    return deadlines.response_clock_stopped_on(shared_on, [question.clock_stopped_on for question in questions])
+
+
+def reports_with_open_questions() -> QuerySet:
+    """The ids of reports with a question open, whose response clock is stopped while they are shared."""
+    return _open_questions().values("report_id")
+
+
+def clarifications(report: ReportPage) -> QuerySet[Clarification]:
+    """The report's questions and answers, oldest first, with who asked, who answered and the point."""
+    return (
+        Clarification.objects.filter(report=report)
+        .select_related("asked_by", "answered_by", "rating")
+        .order_by("asked_at", "pk")
+    )
 
 
 def share_deadline(report: ReportPage, *, today: datetime.date | None = None) -> Deadline | None:
@@ -159,12 +200,14 @@ def reports_for_delivery_team(user, *, today: datetime.date | None = None) -> li
     if not permissions.is_delivery_team_member(user):
         return []
     today = _today(today)
-    reports = _with_challenges(
-        _reports()
-        .filter(assessment__service__team_members__user=user)
-        # A report resolved after a challenge stays on the dashboard while it is checked again.
-        .filter(Q(status__in=permissions.TEAM_SEES_FROM) | Q(shared_at__isnull=False))
-        .order_by("-assessment__date", "-pk")
+    reports = _with_open_questions(
+        _with_challenges(
+            _reports()
+            .filter(assessment__service__team_members__user=user)
+            # A report resolved after a challenge stays on the dashboard while it is checked again.
+            .filter(Q(status__in=permissions.TEAM_SEES_FROM) | Q(shared_at__isnull=False))
+            .order_by("-assessment__date", "-pk")
+        )
     )
     rows = [
         ReportRow(
@@ -246,8 +289,15 @@ def reports_to_share() -> QuerySet[ReportPage]:
 
 def responses_overdue(today: datetime.date | None = None) -> QuerySet[ReportPage]:
     """Shared reports whose delivery team has missed its response deadline."""
-    # deadlines.is_missed(response_due, today), as a query.
-    return _reports().filter(status=ReportStatus.SHARED, response_due__lt=_today(today)).order_by("response_due", "pk")
+    # deadlines.is_missed(response_due, today), as a query; with a question open, the clock stands still from the day it
+    # stopped (deadlines.response_missed_while_stopped), so the deadline is missed only if it was before that day.
+    stopped_in_time = _open_questions().filter(report=OuterRef("pk"), clock_stopped_on__lte=OuterRef("response_due"))
+    return (
+        _reports()
+        .filter(status=ReportStatus.SHARED, response_due__lt=_today(today))
+        .exclude(Exists(stopped_in_time))
+        .order_by("response_due", "pk")
+    )
 
 
 def open_challenges() -> QuerySet[ReportPage]:
@@ -303,8 +353,10 @@ def assessment_row(assessment: Assessment, *, today: datetime.date | None = None
 def assessment_team_worklist(today: datetime.date | None = None) -> Worklist:
     """What the service assessment team has to do, or is waiting on, oldest assessment first."""
     today = _today(today)
-    reports = _with_challenges(
-        _reports().filter(status__in=ReportStatus.on_assessment_team_worklist()).order_by("assessment__date", "pk")
+    reports = _with_open_questions(
+        _with_challenges(
+            _reports().filter(status__in=ReportStatus.on_assessment_team_worklist()).order_by("assessment__date", "pk")
+        )
     )
     worklist = Worklist()
     for report in reports:

@@ -80,6 +80,7 @@ MEETING = {
 }
 FOLLOW_UP = {"support": "call", "actions": "{published_action}", "details": "Help with point 6, please."}
 FOLLOW_UP_OUTCOME = {"decision": "arranged", "outcome": "A call on Monday at 10am."}
+QUESTION = {"about": "whole", "question": "What would make point 6 green?"}
 OVERALL = {"version": "{draft_version}", "overall_rating": "red", "reason": "Point 6 puts users at risk."}
 BOOKING = {"service": "{service}", "kind": "assessment", "phase": "private_beta", "preferred_dates": "", "notes": ""}
 RECEIPT = {"reference": "{outbox}", "status": "delivered"}
@@ -270,6 +271,29 @@ MATRIX: dict[str, Row | list[Row]] = {
         get=(SIGN_IN, 404, 200, 404, 403, 403, 403, 403, 403),
         post=(SIGN_IN, 404, "302 /team/reports/{shared}/ !", 404, 403, 403, 403, 403, 403),
         data={"reasons": "We disagree with point 6."},
+    ),
+    # Questions about a shared report: its product or delivery manager asks, the service assessment team answers.
+    "team/reports/<row_id:report_id>/question/": [
+        Row(
+            "/team/reports/{shared}/question/",
+            get=(SIGN_IN, 404, 200, 404, 403, 403, 403, 403, 403),
+            post=(SIGN_IN, 404, "302 /team/reports/{shared}/ !", 404, 403, 403, 403, 403, 403),
+            data=QUESTION,
+        ),
+        # Accepted and published: too late to ask; told why, with the text kept, and nothing saved.
+        Row(
+            "/team/reports/{published}/question/",
+            get=(SIGN_IN, 404, "302 /team/reports/{published}/", 404, 403, 403, 403, 403, 403),
+            post=(SIGN_IN, 404, 200, 404, 403, 403, 403, 403, 403),
+            data=QUESTION,
+        ),
+    ],
+    "assessment-team/reports/<row_id:report_id>/questions/<row_id:question_id>/answer/": Row(
+        "/assessment-team/reports/{shared}/questions/{question}/answer/",
+        get=signed_in(405),
+        post=(SIGN_IN, 404, 403, 404, 403, 403, "302 /assessment-team/reports/{shared}/ !", 403,
+              "302 /assessment-team/reports/{shared}/ !"),
+        data={"answer": "The panel wants a usability test."},
     ),
 
     # The service assessment team's pages: check, share, return.

@@ -224,6 +224,7 @@ def build_world():
     )
     from workflow.services import feedback
     from workflow.services.booking import booking_request
+    from workflow.services.clarifications import clarification_ask
     from workflow.services.comments import comment_add
     from workflow.services.follow_ups import follow_up_request
 
@@ -255,6 +256,9 @@ def build_world():
     )
     email = OutboxEmail.objects.exclude(kind__in=kinds.SECRET_KINDS).order_by("created_at").first()
     OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxStatus.FAILED, attempts=10, last_error="HTTP 500")
+    question = clarification_ask(
+        report=reports[ReportStatus.SHARED], user=cast.product_manager, rating_id=None, question="Why amber?"
+    )
 
     survey = feedback.survey_page()
     invitation = feedback.invitation(assessment=reports[ReportStatus.PUBLISHED].assessment, email="kim@example.gov.uk")
@@ -284,6 +288,7 @@ def build_world():
         "challenged_comment": challenged_comment.pk,
         "published_action": published_action.pk,
         "follow_up": follow_up.pk,
+        "question": question.pk,
         "action_version": action.version,
         "fresh": cast.assessment.pk,
         "service": cast.assessment.service_id,
@@ -379,6 +384,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
     from workflow.models import (
         Assessment,
         BookingRequest,
+        Clarification,
         DeliveryTeamMember,
         Department,
         FeedbackInvitation,
@@ -412,6 +418,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         ReportComment: ("text", "point_number", "parent_id", "resolved_at", "resolved_by_id"),
         ReportCorrection: ("report_id", "note", "made_by_id"),
         BookingRequest: ("status",),
+        Clarification: ("question", "rating_id", "answer", "answered_at", "working_days_added"),
         OutboxEmail: ("status", "attempts"),
         FeedbackInvitation: ("email", "used_at"),
         FeedbackSubmission: ("form_data",),

@@ -521,3 +521,30 @@ def test_the_lead_and_the_team_recording_one_follow_up_at_once_one_wins(fake_not
     assert request.status in (FollowUpStatus.ARRANGED, FollowUpStatus.DECLINED)
     assert FollowUpRequest.history.filter(id=request.pk).exclude(status=FollowUpStatus.REQUESTED).count() == 1
     assert OutboxEmail.objects.filter(kind="follow_up_answered").count() == 1
+
+
+# --- two answers to one question of the delivery team ---------------------------------------------------------
+
+
+@racing
+def test_two_answers_to_one_question_at_once_one_lands_and_the_other_is_told(fake_notify, attempt):
+    from workflow.models import Clarification
+    from workflow.services.clarifications import ClarificationRefused, clarification_answer, clarification_ask
+
+    cast = make_cast()
+    report = report_in(ReportStatus.SHARED, cast)
+    question = clarification_ask(report=report, user=cast.product_manager, rating_id=None, question="Why amber?")
+    colleague = UserFactory(groups=[roles.SERVICE_ASSESSMENT_TEAM])
+
+    def answer(user, words):
+        return lambda: clarification_answer(clarification=question, user=user, answer=words)
+
+    outcomes = race(answer(cast.assessment_team, "Mine."), answer(colleague, "No, mine."))
+
+    answered = [outcome for outcome in outcomes if isinstance(outcome, Clarification)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ClarificationRefused)]
+    assert len(answered) == 1 and len(refused) == 1, outcomes
+    now = Clarification.objects.get(pk=question.pk)
+    assert (now.answer, now.answered_by_id) == (answered[0].answer, answered[0].answered_by_id)
+    assert "answered this question on" in refused[0].reason
+    assert OutboxEmail.objects.filter(kind="clarification_answered").count() == 1

@@ -794,3 +794,49 @@ def test_a_change_note_and_a_withdrawal_reason_reach_notify_as_plain_text(
         for email in emails:
             assert markdown_in(email["personalisation"][key]) == [], kind
             assert visible(email["personalisation"][key]) == MARKDOWN
+
+
+# --- questions about a shared report (clarification without a challenge) -------------------------------------------
+
+
+def test_questions_and_answers_are_text_on_every_page_and_in_notify(fake_notify, django_capture_on_commit_callbacks):
+    cast = make_cast()
+    for person, tag in ((cast.product_manager, "PRODUCTMANAGER"), (cast.assessment_team, "ASSESSMENTTEAMPERSON")):
+        person.first_name, person.last_name = evil(tag), "Smith"
+        person.save()
+    report = report_in("shared", cast)
+    pm, team = signed_in(cast.product_manager), signed_in(cast.assessment_team)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = pm.post(f"/team/reports/{report.pk}/question/", {"about": "whole", "question": evil("QUESTION")})
+        assert response.status_code == 302
+    from workflow.models import Clarification
+
+    question = Clarification.objects.get()
+    # Refused (too long): the typed text comes back escaped, on both forms.
+    assert_escaped(
+        pm.post(f"/team/reports/{report.pk}/question/", {"about": "whole", "question": evil("REFUSED") + "x" * 2_000}),
+        "REFUSED",
+    )
+    answer_url = f"/assessment-team/reports/{report.pk}/questions/{question.pk}/answer/"
+    assert_escaped(team.post(answer_url, {"answer": evil("REFUSEDANSWER") + "x" * 5_000}), "REFUSEDANSWER")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert team.post(answer_url, {"answer": evil("ANSWER") + "\n" + MARKDOWN}).status_code == 302
+
+    everything = ("QUESTION", "ANSWER", "PRODUCTMANAGER", "ASSESSMENTTEAMPERSON")
+    assert_escaped(pm.get(f"/team/reports/{report.pk}/"), *everything)
+    assert_escaped(signed_in(cast.sro).get(f"/team/reports/{report.pk}/"), *everything)
+    assert_escaped(team.get(f"/assessment-team/reports/{report.pk}/"), *everything)
+    assert_escaped(signed_in(cast.lead).get(f"/assessor/reports/{report.pk}/"), *everything)
+
+    asked = sent(fake_notify, kinds.CLARIFICATION_ASKED)[0]["personalisation"]
+    answered = sent(fake_notify, kinds.CLARIFICATION_ANSWERED)[0]["personalisation"]
+    assert visible(asked["question"]) == evil("QUESTION")
+    assert visible(asked["asked_by"]) == cast.product_manager.get_full_name()
+    assert visible(answered["answer"]) == evil("ANSWER") + "\n" + MARKDOWN
+    problems = [
+        f"{key}: {problem}"
+        for personalisation in (asked, answered)
+        for key, value in personalisation.items()
+        for problem in markdown_in(value)
+    ]
+    assert problems == []

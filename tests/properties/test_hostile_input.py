@@ -1034,6 +1034,47 @@ def test_asking_for_follow_up_support(accepted):
             assert_refusal_explained(response)
             assert after == before
 
+
+# --- questions about a shared report (clarification without a challenge) -------------------------------------------
+
+
+def _questions() -> list:
+    from workflow.models import Clarification
+
+    return sorted(
+        Clarification.objects.values_list("pk", "rating_id", "question", "answer", "answered_by_id", "answered_at")
+    )
+
+
+def test_asking_a_question():
+    cast = make_cast()
+    report = report_in(ReportStatus.SHARED, cast)
+    point = str(report.ratings.get(number=6).pk)
+    elsewhere = str(report_in(ReportStatus.DRAFT, make_cast()).ratings.get(number=6).pk)
+    client = signed_in(cast.product_manager)
+
+    @hostile(25)
+    @given(
+        data=form(
+            about=st.sampled_from(["whole", point, elsewhere, "0", "", "9" * 30]),
+            question=st.just("What would make point 6 green?"),
+        )
+    )
+    @example(data={"about": ["whole"], "question": [NUL]})
+    @rolled_back
+    def check(data):
+        before, questions = state(report.pk), _questions()
+        response = post(client, f"/team/reports/{report.pk}/question/", data)
+        after = state(report.pk)
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            [new] = [row for row in _questions() if row not in questions]
+            assert new[2] == last(data, "question") and new[1] in (None, int(point))
+            assert changed(before, after) <= {"outbox"}
+        else:
+            assert after == before and _questions() == questions
+            assert_refusal_explained(response)
+
     check()
 
 
@@ -1065,5 +1106,33 @@ def test_recording_a_follow_up_outcome(accepted):
         else:
             assert_refusal_explained(response)
             assert after == before
+
+
+def test_answering_a_question():
+    from workflow.services.clarifications import clarification_ask
+
+    cast = make_cast()
+    report = report_in(ReportStatus.SHARED, cast)
+    question = clarification_ask(report=report, user=cast.product_manager, rating_id=None, question="Why?")
+    client = signed_in(cast.assessment_team)
+    url = f"/assessment-team/reports/{report.pk}/questions/{question.pk}/answer/"
+
+    @hostile(20)
+    @given(data=form(answer=st.just("A usability test.")))
+    @example(data={"answer": [f"Fine{NUL}"]})
+    @rolled_back
+    def check(data):
+        before, questions = state(report.pk), _questions()
+        response = post(client, url, data)
+        after = state(report.pk)
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            [answered] = _questions()
+            assert answered[3] == last(data, "answer") and answered[4] == cast.assessment_team.pk
+            # Asked and answered the same day: the deadline stays, so only the email is new.
+            assert changed(before, after) <= {"outbox"}
+        else:
+            assert after == before and _questions() == questions
+            assert_refusal_explained(response)
 
     check()

@@ -36,6 +36,7 @@ from workflow import deadlines, questions
 from workflow.models import FeedbackSurveyPage, PanelRole, Phase, ReportAction, ReportPage, ReportStatus
 from workflow.services import challenges, transitions
 from workflow.services.booking import booking_accept, booking_reject, booking_request
+from workflow.services.clarifications import clarification_answer, clarification_ask
 from workflow.services.corrections import Correction, report_correct
 from workflow.services.follow_ups import follow_up_decide, follow_up_request
 from workflow.services.reports import report_create
@@ -262,6 +263,13 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     follow_new_links()
     report = transitions.report_transition(report=report, name=ReportTransition.CHECK, user=cast.assessment_team)
     report = transitions.report_transition(report=report, name=ReportTransition.SHARE, user=cast.assessment_team)
+    follow_new_links()
+    # A question about a point before accepting, and its answer.
+    question = clarification_ask(
+        report=report, user=cast.product_manager, rating_id=report.ratings.get(number=6).pk, question="Why amber?"
+    )
+    follow_new_links()
+    clarification_answer(clarification=question, user=cast.assessment_team, answer="The panel wants a test.")
     follow_new_links()
     report = transitions.report_transition(report=report, name=ReportTransition.ACCEPT, user=cast.product_manager)
     assert report.status == ReportStatus.PUBLISHED

@@ -2,6 +2,7 @@ from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember
 from .booking import BookingRequest, BookingStatus
 from .challenges import ChallengeMeeting, ChallengeOutcome
 from .choices import DeliveryTeamRole, PanelRole, Phase, Rating, ReportActionStatus, ReportStatus
+from .clarifications import Clarification
 from .comments import ReportComment
 from .content import PolicyFigures, ReportFormHelpTexts
 from .corrections import ReportCorrection
@@ -17,6 +18,7 @@ __all__ = [
     "BookingStatus",
     "ChallengeMeeting",
     "ChallengeOutcome",
+    "Clarification",
     "DeliveryTeamMember",
     "DeliveryTeamRole",
     "Department",

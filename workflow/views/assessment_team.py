@@ -1,15 +1,18 @@
 """The service assessment team's pages: the worklist of reports to check, share and chase, and each report
 with its status history and the changes the team may make to it now."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workflow import permissions, selectors
+from workflow.forms.clarifications import AnswerForm
 from workflow.forms.responses import ReturnForm
+from workflow.services.clarifications import ClarificationRefused, clarification_answer
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
@@ -39,6 +42,11 @@ def dashboard(request):
 @require_GET
 def report_detail(request, report_id: str):
     report = get_report_for(request.user, report_id, may=_may_manage)
+    return _report_page(request, report)
+
+
+def _report_page(request, report, *, answer_form: AnswerForm | None = None):
+    """The report page; `answer_form`, refused, is shown again under its question with what was typed."""
     allowed = {transition.name: transition for transition in allowed_transitions(report, request.user)}
     today = timezone.localdate()
     return render(
@@ -63,8 +71,23 @@ def report_detail(request, report_id: str):
             "share_deadline": selectors.share_deadline(report, today=today),
             "response_deadline": selectors.response_deadline(report, today=today),
             **follow_ups.decide_context(request.user, report, "assessment_team"),
+            "clarifications": _with_answer_forms(request.user, selectors.clarifications(report), answer_form),
         },
     )
+
+
+def _with_answer_forms(user, clarifications, refused: AnswerForm | None) -> list:
+    """The questions, each open one with the form to answer it for someone who may."""
+    may_answer = permissions.may_answer_clarification(user)
+    questions = list(clarifications)
+    for question in questions:
+        question.answer_form = None
+        if refused is not None and refused.question_id == question.pk:
+            # Even once a colleague has answered it, so that what was typed is not lost.
+            question.answer_form = refused
+        elif question.is_open and may_answer:
+            question.answer_form = AnswerForm(question_id=question.pk)
+    return questions
 
 
 def _transition_without_comment(name: ReportTransition):
@@ -103,6 +126,28 @@ def return_to_panel(request, report_id: str):
     )
 
 
+@login_required
+@require_POST
+def answer_question(request, report_id: str, question_id: str):
+    report = get_report_for(
+        request.user, report_id, may=lambda user, _report: permissions.may_answer_clarification(user)
+    )
+    question = get_object_or_404(selectors.clarifications(report), pk=question_id)
+    form = AnswerForm(request.POST, question_id=question.pk)
+    if form.is_valid():
+        try:
+            clarification_answer(clarification=question, user=request.user, answer=form.cleaned_data["answer"])
+        except ClarificationRefused as refused:
+            form.add_error(None, refused.reason)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            asker = question.asked_by.get_full_name() or question.asked_by.get_username()
+            messages.success(request, f"Your answer has been sent to {asker}.")
+            return redirect(reverse("assessment_team:report", args=[report.pk]) + f"#question-{question.pk}")
+    return _report_page(request, report, answer_form=form)
+
+
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("reports/<row_id:report_id>/", report_detail, name="report"),
@@ -117,4 +162,5 @@ urlpatterns = [
     # After publishing.
     path("reports/<row_id:report_id>/correct/", corrections.correct, name="correct"),
     path("reports/<row_id:report_id>/withdraw/", corrections.withdraw, name="withdraw"),
+    path("reports/<row_id:report_id>/questions/<row_id:question_id>/answer/", answer_question, name="answer_question"),
 ]

@@ -203,6 +203,10 @@ def _report_page(request, report, **comment_forms):
             "returned_by_challenge": returned is not None and returned.transition == ReportTransition.CHALLENGE,
             **_comments(user, report, **comment_forms),
             **follow_ups.decide_context(user, report, "assessor"),
+            # The delivery team's questions and the answers, to read.
+            "clarifications": selectors.clarifications(report)
+            if permissions.may_read_clarifications(user, report)
+            else [],
         },
     )
 
