@@ -215,7 +215,7 @@ KINDS: dict[str, EmailKind] = {
             "the person who asked",
             "the service assessment team answers a question about a shared report, which starts its response clock "
             "again",
-            (*_REPORT, "about", "question", "answer", "response_deadline", "report_link"),
+            (*_REPORT, "about", "question", "answer", "what_next", "report_link"),
         ),
         EmailKind(
             MEETING_INVITATION,

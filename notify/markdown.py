@@ -17,7 +17,18 @@ _CLOSING_BRACKET = re.compile(r"\](?!\u200b)")
 # Personalisation that keeps its line breaks; any other value is one line, as a line break in a name would start a
 # new paragraph of the email.
 MULTILINE = frozenset(
-    {"comment", "reasons", "reason", "details", "outcome", "agreed_changes", "question", "answer", "change_note"}
+    {
+        "comment",
+        "reasons",
+        "reason",
+        "details",
+        "outcome",
+        "agreed_changes",
+        "question",
+        "answer",
+        "change_note",
+        "preferred_dates",
+    }
 )
 
 

@@ -119,7 +119,10 @@ def response_clock_stopped_on(
 def response_due_restarted(
     due: datetime.date, stopped_on: datetime.date, restarted_on: datetime.date
 ) -> tuple[datetime.date, int]:
-    """The response deadline once the clock starts again, and the working days it moved."""
+    """The response deadline once the clock starts again, and the working days it moved. A deadline missed before the
+    clock stopped stays missed: a question asked late gives no more time."""
+    if is_missed(due, stopped_on):
+        return due, 0
     added = max(0, working_days_between(stopped_on, restarted_on))
     return add_working_days(due, added), added
 

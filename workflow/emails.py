@@ -28,7 +28,7 @@ from notify import outbox as notify_outbox
 from notify.markdown import plain_personalisation
 from notify.models import OutboxEmail, OutboxStatus
 from notify.outbox import NewEmail
-from workflow import deadlines, roles, selectors
+from workflow import deadlines, permissions, roles, selectors
 from workflow.models import (
     Assessment,
     BookingRequest,
@@ -90,6 +90,14 @@ def write_for_status_change(change: ReportStatusChange) -> list:
     if _recording_the_past.get():
         return []
     return notify_outbox.write(emails_for_status_change(change))
+
+
+def write_and_queue(emails: list[NewEmail]) -> None:
+    """For the emails of events that are not status changes (a question, a meeting, a booking): written by their
+    services in the event's own transaction and queued once it commits; none while the demo loads its past."""
+    if _recording_the_past.get():
+        return
+    notify_outbox.enqueue(notify_outbox.write(emails))
 
 
 # --- people ----------------------------------------------------------------------------------------
@@ -548,11 +556,15 @@ def _challenge_resolved(writer: _StatusChangeEmails) -> list[NewEmail]:
     """The delivery team hears what was decided; the report then goes back to be checked and shared again."""
     from workflow.models import ChallengeOutcome
 
-    recorded = (
-        ChallengeOutcome.objects.filter(challenge__report_id=writer.report.pk, challenge__pk__lt=writer.change.pk)
-        .order_by("-challenge__at", "-challenge__pk")
+    # The outcome of the challenge this resolves (the latest before it), never an earlier challenge's.
+    challenge = (
+        ReportStatusChange.objects.filter(
+            report_id=writer.report.pk, transition=ReportTransition.CHALLENGE, pk__lt=writer.change.pk
+        )
+        .order_by("-pk")
         .first()
     )
+    recorded = ChallengeOutcome.objects.filter(challenge=challenge).first() if challenge else None
     outcome = recorded.outcome if recorded else "The Service Assessment Plus team has resolved the challenge."
     agreed = (recorded.agreed_changes if recorded else "") or writer.change.comment or "None recorded."
     # To their dashboard, which lists the report while it is checked again: the report's own page opens to them
@@ -569,14 +581,6 @@ STATUS_CHANGE_EMAILS[kinds.CHALLENGE_RESOLVED] = _challenge_resolved
 
 
 # --- bookings, panels and follow-up support --------------------------------------------------------
-# Written by their services in the event's own transaction and queued once it commits; none while the demo loads its
-# past (none_for_past_events).
-
-
-def write_and_queue(emails: list[NewEmail]) -> None:
-    if _recording_the_past.get():
-        return
-    notify_outbox.enqueue(notify_outbox.write(emails))
 
 
 def _service_team(service_id: int) -> list:
@@ -777,6 +781,15 @@ def clarification_asked(clarification) -> list[NewEmail]:
     ]
 
 
+def _after_the_answer(report: ReportPage) -> str:
+    """What the answer leaves the team to do: the deadline as it now stands, if the report still waits for them."""
+    if report.status != ReportStatus.SHARED:
+        return "The report is no longer waiting for your response, so this answer changes no deadline."
+    if selectors.questions_stopping_the_clock(report).exists():
+        return "Your time to respond stays stopped until your other open questions are answered."
+    return f"Accept or challenge the report by {long_date(report.response_due)}."
+
+
 def clarification_answered(clarification) -> list[NewEmail]:
     """The person who asked hears the answer, and the deadline as the answer left it (moved, if the clock stopped)."""
     report = clarification.report
@@ -791,9 +804,11 @@ def clarification_answered(clarification) -> list[NewEmail]:
                 "about": clarification.about,
                 "question": clarification.question,
                 "answer": clarification.answer,
-                # Set when the report was shared, which it was for the question to be asked.
-                "response_deadline": long_date(report.response_due),
-                "report_link": report_link(report, "delivery"),
+                "what_next": _after_the_answer(report),
+                # The report's page opens to the team only while it is with them; otherwise their dashboard says where.
+                "report_link": report_link(report, "delivery")
+                if report.status in permissions.TEAM_SEES_FROM
+                else absolute(reverse("delivery:dashboard")),
             },
             report=report,
         )

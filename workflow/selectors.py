@@ -150,7 +150,9 @@ def response_deadline(report: ReportPage, *, today: datetime.date | None = None)
 
 
 def _open_questions() -> QuerySet[Clarification]:
-    return Clarification.objects.filter(answered_at__isnull=True)
+    """Open questions that stop their report's response clock: those asked since it was last shared. One asked about an
+    earlier sharing (before a challenge, say) is still answered, but holds up no deadline of the report as it is now."""
+    return Clarification.objects.filter(answered_at__isnull=True, asked_at__gte=F("report__shared_at"))
 
 
 def _with_open_questions(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
@@ -164,6 +166,10 @@ def response_clock_stopped_on(report: ReportPage) -> datetime.date | None:
         questions = _open_questions().filter(report=report)
     shared_on = timezone.localdate(report.shared_at) if report.shared_at else None
     return deadlines.response_clock_stopped_on(shared_on, [question.clock_stopped_on for question in questions])
+
+
+def questions_stopping_the_clock(report: ReportPage) -> QuerySet[Clarification]:
+    return _open_questions().filter(report=report)
 
 
 def reports_with_open_questions() -> QuerySet:

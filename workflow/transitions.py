@@ -42,6 +42,9 @@ class TransitionSpec:
     made_by_people: bool = True
     # `done` for a report that is not published after it (a confidential assessment's): publishing's refusal says why.
     done_unpublished: str = ""
+    # The URL name of the one page where this transition is made, when it records more than a comment (resolving a
+    # challenge records what was decided): other pages, the admin's among them, link there instead of offering it.
+    page: str = ""
 
     @property
     def label(self) -> str:
@@ -111,6 +114,7 @@ TRANSITIONS: dict[ReportTransition, TransitionSpec] = {
             # The report is submitted again, so the team hears as it does of a first submission; the delivery team
             # hears what was decided.
             emails=(kinds.REPORT_SUBMITTED, kinds.CHALLENGE_RESOLVED),
+            page="plus:report",
         ),
         TransitionSpec(
             ReportTransition.PUBLISH,

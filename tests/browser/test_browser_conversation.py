@@ -143,7 +143,7 @@ def test_comments_question_challenge_meeting_follow_up_correction_and_withdrawal
     moved = deadlines.add_working_days(shared_due, deadlines.working_days_between(stopped_on, today))
     assert ReportPage.objects.get(pk=report.pk).response_due == moved > shared_due
     [answered] = mail.follow(kinds.CLARIFICATION_ANSWERED, to={cast.product_manager.email})
-    assert answered["personalisation"]["response_deadline"] == f"{moved.day} {moved:%B %Y}"
+    assert answered["personalisation"]["what_next"] == f"Accept or challenge the report by {moved.day} {moved:%B %Y}."
     page = product_manager.open(f"/team{base}")
     assert "5 screen reader users" in page.content()
 

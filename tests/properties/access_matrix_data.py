@@ -524,11 +524,12 @@ MATRIX: dict[str, Row | list[Row]] = {
                        "302 /admin/assessment-reports/inspect/{submitted}/ !"),
         ),
         Row(
+            # Resolving records what was decided, which the Plus team's own page asks for: the admin sends people there.
             "/admin/assessment-reports/transition/{challenged}/resolve/",
             get=admin(405, 405, 405),
             post=admin("302 /admin/assessment-reports/inspect/{challenged}/",
-                       "302 /admin/assessment-reports/inspect/{challenged}/ !",
-                       "302 /admin/assessment-reports/inspect/{challenged}/ !"),
+                       "302 /admin/assessment-reports/inspect/{challenged}/",
+                       "302 /admin/assessment-reports/inspect/{challenged}/"),
             data={"comment": "Agreed with the panel: point 6 stays amber."},
         ),
         # Only the delivery team accepts its report.

@@ -412,3 +412,29 @@ def test_meeting_time_words():
     assert meeting_time(at(9, 0)) == "3 December 2026 at 9am"
     assert meeting_time(at(12, 0)) == "3 December 2026 at midday"
     assert meeting_time(datetime.datetime(2026, 7, 1, 13, 0, tzinfo=datetime.UTC)) == "1 July 2026 at 2pm"
+
+
+def test_resolving_a_second_challenge_never_emails_the_first_ones_outcome(
+    fake_notify, django_capture_on_commit_callbacks
+):
+    from workflow.services.challenges import challenge_resolve
+
+    cast = make_cast()
+    report = report_in(ReportStatus.CHALLENGED, cast)
+    challenge_resolve(
+        report=report, user=cast.plus, outcome="FIRST OUTCOME", agreed_changes="first", expected_status="challenged"
+    )
+    for name, user in (("check", cast.assessment_team), ("share", cast.assessment_team)):
+        report = transitions.report_transition(report=report, name=name, user=user)
+    report = transitions.report_transition(report=report, name="challenge", user=cast.product_manager, comment="Again.")
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge_resolve(
+            report=report,
+            user=cast.plus,
+            outcome="SECOND OUTCOME",
+            agreed_changes="second",
+            expected_status="challenged",
+        )
+
+    outcomes = {email["personalisation"]["outcome"] for email in sent(fake_notify, kinds.CHALLENGE_RESOLVED)}
+    assert outcomes == {"SECOND OUTCOME"}

@@ -121,7 +121,8 @@ def test_a_deadline_already_missed_when_asked_stays_missed(cast, shared):
     assert deadline.stopped_on == datetime.date(2027, 1, 4) and deadline.overdue
     assert list(selectors.responses_overdue(datetime.date(2027, 1, 6))) == [shared]
     answer(question, cast.assessment_team, datetime.date(2027, 1, 5))
-    assert due_of(shared) == datetime.date(2026, 12, 31)
+    # A question asked late gives no more time: the deadline stays where it was.
+    assert due_of(shared) == datetime.date(2026, 12, 30)
 
 
 def test_while_stopped_the_report_is_not_counted_overdue(cast, shared):
@@ -220,7 +221,10 @@ def test_the_product_manager_asks_about_a_point_and_the_team_answers(
     [answered] = sent(fake_notify, kinds.CLARIFICATION_ANSWERED)
     assert answered["email_address"] == cast.product_manager.email
     report.refresh_from_db()
-    assert answered["personalisation"]["response_deadline"] == emails.long_date(report.response_due)
+    assert (
+        answered["personalisation"]["what_next"]
+        == f"Accept or challenge the report by {emails.long_date(report.response_due)}."
+    )
     assert answered["personalisation"]["answer"] == "A usability test with disabled users."
     link = answered["personalisation"]["report_link"].removeprefix("http://testserver")
     assert link == reverse("delivery:report", args=[report.pk])
@@ -375,3 +379,31 @@ def test_answering_after_the_report_was_accepted_moves_nothing(cast, shared):
     transitions.report_transition(report=shared, name="accept", user=cast.product_manager)
     answered = answer(question, cast.assessment_team, datetime.date(2026, 12, 22))
     assert answered.working_days_added is None and due_of(shared) == DUE
+
+
+def test_a_question_left_open_through_a_challenge_holds_up_no_later_deadline(
+    cast, shared, fake_notify, django_capture_on_commit_callbacks
+):
+    """A question about the report as first shared does not stop the clock of the report shared again after a
+    challenge; answered then, it says so, and its link leads to a page the person can open."""
+    question = ask(shared, cast.product_manager, datetime.date(2026, 12, 17))
+    transitions.report_transition(report=shared, name="challenge", user=cast.product_manager, comment="Point 6.")
+    ReportPage.objects.filter(pk=shared.pk).update(status=ReportStatus.CHECKED)
+    transitions.report_transition(report=ReportPage.objects.get(pk=shared.pk), name="share", user=cast.assessment_team)
+    ReportPage.objects.filter(pk=shared.pk).update(shared_at=at(datetime.date(2026, 12, 21)))
+    report = ReportPage.objects.get(pk=shared.pk)
+
+    assert selectors.response_clock_stopped_on(report) is None
+    assert not selectors.response_deadline(report).stopped_on
+    ask(report, cast.product_manager, datetime.date(2026, 12, 22))
+    assert selectors.response_clock_stopped_on(report) == datetime.date(2026, 12, 22)
+
+    transitions.report_transition(report=report, name="challenge", user=cast.product_manager, comment="Still 6.")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(question, cast.assessment_team, datetime.date(2026, 12, 23))
+    [email] = sent(fake_notify, kinds.CLARIFICATION_ANSWERED)
+    assert email["personalisation"]["what_next"] == (
+        "The report is no longer waiting for your response, so this answer changes no deadline."
+    )
+    link = email["personalisation"]["report_link"].removeprefix("http://testserver")
+    assert signed_in(cast.product_manager).get(link).status_code == 200

@@ -20,7 +20,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from workflow import permissions, selectors
 from workflow.models import ReportAction, ReportPage
 from workflow.services.transitions import TransitionRefused, allowed_transitions, report_transition
-from workflow.transitions import ReportTransition
+from workflow.transitions import TRANSITIONS, ReportTransition
 
 from . import filters, history
 from .columns import LinkedRowsMixin, ReportStatusColumn
@@ -85,6 +85,7 @@ class ReportInspectView(ReportPolicyMixin, generic.InspectView):
                 {
                     "spec": transition,
                     "url": reverse("admin_reports:transition", args=[report.pk, transition.name]),
+                    "page": reverse(transition.page, args=[report.pk]) if transition.page else "",
                     # Sending the report back is never the step the page leads to.
                     "secondary": transition.name == ReportTransition.RETURN,
                 }
@@ -121,6 +122,14 @@ class ReportTransitionView(View):
         if not report_policy.user_has_permission(request.user, "view"):
             raise PermissionDenied
         report = get_object_or_404(ReportPage, pk=pk)
+        spec = TRANSITIONS.get(name)
+        if spec is not None and spec.page:
+            # It records more than this form posts (what was decided, for the delivery team's email): made on its page.
+            messages.error(
+                request,
+                f"{spec.label} on the Service Assessment Plus team's page for the report, which asks for what was decided.",
+            )
+            return redirect("admin_reports:inspect", pk)
         try:
             report_transition(
                 report=report,

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from notify import outbox
 from workflow import emails, permissions, selectors
 from workflow.models import (
     ChallengeMeeting,
@@ -87,10 +86,6 @@ def _checked(report: ReportPage, *, starts_at, place: str, attendee_ids) -> tupl
     return place, [allowed[pk] for pk in allowed if pk in ids]
 
 
-def _send(written: list) -> None:
-    transaction.on_commit(lambda: outbox.enqueue(written), robust=True)
-
-
 @transaction.atomic
 def meeting_arrange(
     *, report: ReportPage, user, starts_at: datetime.datetime, place: str, attendee_ids
@@ -103,7 +98,7 @@ def meeting_arrange(
         report=locked, challenge=challenge, starts_at=starts_at, place=place, arranged_by=user
     )
     meeting.attendees.set(people)
-    _send(outbox.write(emails.meeting_invitations(meeting, people)))
+    emails.write_and_queue(emails.meeting_invitations(meeting, people))
     return meeting
 
 
@@ -126,7 +121,7 @@ def meeting_change(
     meeting.save()
     meeting.attendees.set(people)
     # Those no longer invited hear too, so that nobody turns up to a meeting they have been taken off.
-    _send(outbox.write(emails.meeting_changed(meeting, [*people, *before])))
+    emails.write_and_queue(emails.meeting_changed(meeting, [*people, *before]))
     return meeting
 
 

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from notify import outbox
 from workflow import deadlines, emails, permissions, selectors
 from workflow.models import Clarification, ReportPage, ReportStatus
 
@@ -49,10 +48,6 @@ def check_answer(text: str) -> str:
     return _check(text, empty=ANSWER_EMPTY, limit=ANSWER_LIMIT, too_long=ANSWER_TOO_LONG)
 
 
-def _send(new_emails) -> None:
-    outbox.enqueue(outbox.write(new_emails))
-
-
 @transaction.atomic
 def clarification_ask(
     *, report: ReportPage, user, rating_id: int | None, question: str, now: datetime.datetime | None = None
@@ -86,7 +81,7 @@ def clarification_ask(
     )
     clarification._history_user = user
     clarification.save()
-    _send(emails.clarification_asked(clarification))
+    emails.write_and_queue(emails.clarification_asked(clarification))
     return clarification
 
 
@@ -115,7 +110,7 @@ def clarification_answer(
     now = now or timezone.now()
     if report.status == ReportStatus.SHARED:
         stopped_on = selectors.response_clock_stopped_on(report)
-        last_open = not report.clarifications.filter(answered_at__isnull=True).exclude(pk=locked.pk).exists()
+        last_open = not selectors.questions_stopping_the_clock(report).exclude(pk=locked.pk).exists()
         locked.working_days_added = 0
         if last_open and stopped_on is not None:
             moved_to, added = deadlines.response_due_restarted(report.response_due, stopped_on, timezone.localdate(now))
@@ -134,5 +129,5 @@ def clarification_answer(
     locked._history_user = user
     locked.save()
     locked.report = report
-    _send(emails.clarification_answered(locked))
+    emails.write_and_queue(emails.clarification_answered(locked))
     return locked
