@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from notify import outbox
 from workflow import emails, permissions, selectors
 from workflow.models import (
     ChallengeMeeting,
@@ -87,8 +86,9 @@ def _checked(report: ReportPage, *, starts_at, place: str, attendee_ids) -> tupl
     return place, [allowed[pk] for pk in allowed if pk in ids]
 
 
-def _send(written: list) -> None:
-    transaction.on_commit(lambda: outbox.enqueue(written), robust=True)
+def _send(new_emails: list) -> None:
+    # Through write_and_queue, so that a meeting recorded as past history (the demo's) emails nobody now.
+    emails.write_and_queue(new_emails)
 
 
 @transaction.atomic
@@ -103,7 +103,7 @@ def meeting_arrange(
         report=locked, challenge=challenge, starts_at=starts_at, place=place, arranged_by=user
     )
     meeting.attendees.set(people)
-    _send(outbox.write(emails.meeting_invitations(meeting, people)))
+    _send(emails.meeting_invitations(meeting, people))
     return meeting
 
 
@@ -126,7 +126,7 @@ def meeting_change(
     meeting.save()
     meeting.attendees.set(people)
     # Those no longer invited hear too, so that nobody turns up to a meeting they have been taken off.
-    _send(outbox.write(emails.meeting_changed(meeting, [*people, *before])))
+    _send(emails.meeting_changed(meeting, [*people, *before]))
     return meeting
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from notify import outbox
 from workflow import emails, permissions, questions
 from workflow.models import PointRating, ReportAction, ReportCorrection, ReportPage, ReportStatus
 
@@ -98,5 +97,6 @@ def report_correct(*, report: ReportPage, user, note: str, correction: Correctio
     # The transition's permission is the team's own; Wagtail's page permissions refuse every report edit
     # (ReportPagePermissionTester), as for publishing on acceptance. Publishing clears the public page cache.
     locked.save_revision(user=user).publish(user=user, skip_permission_checks=True)
-    outbox.enqueue(outbox.write(emails.correction_emails(made)))
+    # Through write_and_queue, so that a correction recorded as past history (the demo's) emails nobody now.
+    emails.write_and_queue(emails.correction_emails(made))
     return made
