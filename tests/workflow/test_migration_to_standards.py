@@ -46,7 +46,11 @@ def test_demo_reports_read_the_same_before_and_after_the_move_to_standards_and_t
     # The demo's NHS assessment could not have been made before standards were content, so it goes before migrating
     # back.
     existing = Assessment.objects.filter(standard__name="GOV.UK Service Standard")
-    reports = list(ReportPage.objects.filter(status=ReportStatus.PUBLISHED, assessment__in=existing))
+    # A report corrected after publishing is left out: corrections came long after the move, and migrating back to
+    # before it drops them with their tables.
+    reports = list(
+        ReportPage.objects.filter(status=ReportStatus.PUBLISHED, assessment__in=existing, corrected_at__isnull=True)
+    )
     pages = public_pages(client, reports)
     types = dict(existing.values_list("pk", "type__slug"))
     requests = dict(BookingRequest.objects.values_list("pk", "type__slug"))

@@ -1,8 +1,9 @@
 """Demo content for `make run`: a person in every role, services, and reports at every stage a report rests in.
 
 The reports tell one story, dated back from the day the demo is loaded, so that it reads right whenever that is.
-Each report is written, submitted, checked, shared, accepted or challenged through the same services the pages
-call, so its records are the ones the real process writes; only the clock is moved: everything a step stamps
+Each report is written, submitted, checked, shared, accepted or challenged, and talked over (the panel's comments,
+the team's questions, the challenge meeting and its outcome, follow-up requests, a correction), through the same
+services the pages call, so its records are the ones the real process writes; only the clock is moved: everything a step stamps
 with "now" is then given the day and time the step happened in the story. Running it again changes nothing."""
 
 import contextlib
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
@@ -24,9 +25,14 @@ from workflow import deadlines, emails, questions, roles
 from workflow.demo.findings import Setting, Written, write
 from workflow.models import (
     Assessment,
+    ChallengeMeeting,
+    ChallengeOutcome,
+    Clarification,
     DeliveryTeamMember,
     DeliveryTeamRole,
     Department,
+    FollowUpRequest,
+    FollowUpSupport,
     PanelMember,
     PanelRole,
     Phase,
@@ -34,12 +40,14 @@ from workflow.models import (
     Rating,
     ReportAction,
     ReportActionStatus,
+    ReportComment,
+    ReportCorrection,
     ReportPage,
     ReportStatusChange,
     RoleChange,
     Service,
 )
-from workflow.services import editing, transitions
+from workflow.services import challenges, clarifications, comments, corrections, editing, follow_ups, transitions
 from workflow.services.reports import report_create
 from workflow.transitions import ReportTransition
 
@@ -85,6 +93,12 @@ ACTOR = {
     ReportTransition.CHALLENGE: "product",
     ReportTransition.RESOLVE: "plus",
 }
+# The conversation around a report, each made through its service as the pages make it (Step.name).
+COMMENT, REPLY, RESOLVE_COMMENT = "comment", "reply", "resolve comment"
+ASK, ANSWER = "ask", "answer"
+MEETING, AMEND = "meeting", "amend"
+FOLLOW_UP, FOLLOW_UP_ARRANGED = "follow-up", "follow-up arranged"
+CORRECT = "correct"
 
 
 @dataclass(frozen=True)
@@ -312,6 +326,18 @@ class Step:
     at: datetime.time
     comment: str = ""
     by: str = ""  # who, when not the usual person for the step (ACTOR)
+    # For the conversation's steps: the point a comment, question or amendment is about (None: the whole report);
+    # the points whose actions a follow-up request names; and the support it asks for.
+    point: int | None = None
+    points: tuple[int, ...] = ()
+    support: str = ""
+    # A challenge meeting's attendees and when it is held (working days after the assessment, and the time).
+    people: tuple[str, ...] = ()
+    meets: tuple[int, datetime.time] | None = None
+    # What a resolved challenge decided (its agreed changes are `comment`).
+    outcome: str = ""
+    # A correction: the words a point's reasons for its rating had wrong, and the right ones.
+    replace: tuple[str, str] = ()
 
 
 @dataclass(frozen=True)
@@ -331,6 +357,9 @@ class Story:
     vague: dict[int, str] = field(default_factory=dict)
     # How the team resolved each point's actions, when it has.
     evidence: dict[int, str] = field(default_factory=dict)
+    # Added to the report's variant (findings.write) when two full reports of one service at the same stage would
+    # otherwise pick some of the same findings.
+    variant_shift: int = 0
 
 
 def t(hour: int, minute: int = 0) -> datetime.time:
@@ -359,13 +388,66 @@ give the team an action it can complete and evidence within 3 months.
 
 Point 13 has the same problem."""
 
+CARERS_CHALLENGE = """We accept the report apart from the amber rating for point 9, Create a secure service which protects \
+users' privacy.
+
+The report says nobody has tested the caseworker interface. It was in the scope of the penetration test we had in \
+private beta: section 3 of the test report covers it, and we sent the report to the lead assessor after the assessment.
+
+We ask the panel to read the test report and rate point 9 green."""
+
+CARERS_OUTCOME = """At the meeting the team showed the penetration test report. It tested how caseworkers sign in, but \
+the pages that show the health details of the people being cared for were built after the test, so nobody has tested \
+them yet.
+
+Point 9 stays amber. The panel has narrowed its action to those pages, which the team agreed it can have tested \
+before the service opens to everyone."""
+
+CARERS_AGREED = """Point 9 stays amber.
+
+Its action now reads: "Have the caseworker pages that show the health details of the people being cared for \
+penetration tested before the public beta opens to everyone, and fix what the test finds.\""""
+
+CARERS_AMENDED_ACTION = (
+    "Have the caseworker pages that show the health details of the people being cared for penetration tested before "
+    "the public beta opens to everyone, and fix what the test finds."
+)
+
 STORIES = [
     Story(
         "Get help with school costs",
         Phase.DISCOVERY,
         held=150,
         letters="gggggagggggggg",
-        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.ACCEPT, 7, t(11, 15)), Step("actions done", 50, t(15, 0))),
+        steps=(
+            *SUBMIT_CHECK_SHARE,
+            Step(ReportTransition.ACCEPT, 7, t(11, 15)),
+            Step("actions done", 50, t(15, 0)),
+            Step(
+                CORRECT,
+                55,
+                t(12, 0),
+                "Point 6: the department's content community helps the team two days a week, not two days a month as "
+                "the report first said.",
+                by="assessment-team",
+                point=6,
+                replace=("two days a month", "two days a week"),
+            ),
+        ),
+        written={
+            6: Written(
+                done_well="The team has a user researcher, a designer and a product manager from the department, and "
+                "the service owner comes to the show and tell every fortnight.",
+                to_improve="The team has no content designer of its own: the department's content community helps "
+                "it two days a month.\n"
+                "Most of the team are contractors whose contracts end in March, and there is no plan yet for handing "
+                "over what they know to permanent staff.",
+                actions=(
+                    "Bring a content designer into the team before alpha starts, and write a plan for handing over "
+                    "from contractors to permanent staff, with dates.",
+                ),
+            )
+        },
         evidence={
             6: "A content designer joined the team from the department's content community in the first sprint of "
             "alpha; the plan for handing over from contractors is in the team's wiki, with dates."
@@ -426,14 +508,104 @@ STORIES = [
         Phase.PRIVATE_BETA,
         held=46,
         letters="ggagggaggggggg",
-        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.ACCEPT, 7, t(15, 30), by="delivery")),
+        steps=(
+            *SUBMIT_CHECK_SHARE,
+            Step(ReportTransition.ACCEPT, 7, t(15, 30), by="delivery"),
+            Step(
+                FOLLOW_UP,
+                9,
+                t(11, 0),
+                "We would like a call with the panel about point 3's action: which channels should we join up first, "
+                "the helpline or the paper form?",
+                by="product",
+                points=(3,),
+                support=FollowUpSupport.CALL,
+            ),
+            Step(
+                FOLLOW_UP_ARRANGED,
+                10,
+                t(14, 20),
+                "A 45-minute call with Lee Morgan and Rhiannon Evans, arranged for the following Tuesday at 2pm. The "
+                "invitation has gone to the product manager.",
+                by="lead",
+            ),
+            Step(
+                FOLLOW_UP,
+                44,
+                t(16, 10),
+                "Could the panel run a workshop with our caseworkers about point 7's action? We want to agree how "
+                "we show them changes to the service before each release.",
+                by="delivery",
+                points=(7,),
+                support=FollowUpSupport.WORKSHOP,
+            ),
+        ),
+    ),
+    # Challenged, the meeting held, resolved, and shared again with the changes agreed; the team has asked a question.
+    Story(
+        "Claim Carer's Allowance",
+        Phase.PUBLIC_BETA,
+        held=14,
+        letters="ggggggggaggggg",
+        variant_shift=4,
+        steps=(
+            *SUBMIT_CHECK_SHARE,
+            Step(ReportTransition.CHALLENGE, 5, t(11, 30), CARERS_CHALLENGE),
+            Step(
+                MEETING,
+                6,
+                t(9, 45),
+                "Room 4.12, Caxton House, London, or by video call: https://meet.example.gov.uk/carers-challenge",
+                people=("lead", "technical", "product", "delivery"),
+                meets=(8, t(14, 0)),
+            ),
+            Step(AMEND, 9, t(10, 15), CARERS_AMENDED_ACTION, by="technical", point=9),
+            Step(ReportTransition.RESOLVE, 9, t(15, 0), CARERS_AGREED, outcome=CARERS_OUTCOME),
+            Step(ReportTransition.CHECK, 10, t(10, 0)),
+            Step(ReportTransition.SHARE, 10, t(11, 30)),
+            Step(
+                ASK,
+                12,
+                t(9, 20),
+                "Does the new action for point 9 need the whole caseworker interface tested again, or only the pages "
+                "that show health details?",
+                by="delivery",
+                point=9,
+            ),
+        ),
+        written={
+            9: Written(
+                done_well="The health details of the people being cared for are encrypted at rest and in transit, and "
+                "only caseworkers in the Carer's Allowance Unit can see them.\n"
+                "The team completed a data protection impact assessment with the department's data protection "
+                "officer, and reviews it each quarter.",
+                to_improve="The penetration test the team showed was done in private beta. The panel could not see "
+                "that it covered the caseworker interface, which shows the health details of the people being cared "
+                "for.",
+                actions=(
+                    "Have the whole service penetration tested, including the caseworker interface, and fix what the "
+                    "test finds.",
+                ),
+            )
+        },
     ),
     Story(
         "Book a driving theory test",
         Phase.PUBLIC_BETA,
         held=15,
         letters="ggggggggaggggr",
-        steps=(*SUBMIT_CHECK_SHARE, Step(ReportTransition.CHALLENGE, 8, t(16, 5), CHALLENGE)),
+        steps=(
+            *SUBMIT_CHECK_SHARE,
+            Step(ReportTransition.CHALLENGE, 8, t(16, 5), CHALLENGE),
+            Step(
+                MEETING,
+                10,
+                t(11, 30),
+                "Video call: https://meet.example.gov.uk/theory-test-challenge",
+                people=("lead", "technical", "product", "delivery"),
+                meets=(17, t(10, 0)),
+            ),
+        ),
         written={
             14: Written(
                 done_well="The team monitors its own front end, and alerts reach the developer on call during "
@@ -456,7 +628,26 @@ STORIES = [
         Phase.ALPHA,
         held=6,
         letters="ggggaggggggagg",
-        steps=SUBMIT_CHECK_SHARE,
+        steps=(
+            *SUBMIT_CHECK_SHARE,
+            Step(
+                ASK,
+                3,
+                t(10, 20),
+                "Point 12 asks us to make our code open. Does that include the rules that work out concessions, which "
+                "the Environment Agency's fraud team asked us to keep private?",
+                by="product",
+                point=12,
+            ),
+            Step(
+                ANSWER,
+                4,
+                t(15, 10),
+                "We spoke to the panel. Code that detects fraud can stay closed, and the action does not ask for it: "
+                "open the rest of the service's code, and say in the repository's README which parts are kept "
+                "private and why.",
+            ),
+        ),
     ),
     Story(
         "Search property boundaries",
@@ -478,8 +669,42 @@ STORIES = [
         ),
         vague={3: "Improve how the channels join up.", 13: "Use more common components."},
     ),
-    # The panel met yesterday and is still writing.
-    Story("Report a pothole", Phase.PRIVATE_BETA, held=1, letters="ggggagg"),
+    # The panel met yesterday and is still writing, and talking it over in comments.
+    Story(
+        "Report a pothole",
+        Phase.PRIVATE_BETA,
+        held=1,
+        letters="ggggagg",
+        steps=(
+            Step(
+                COMMENT,
+                0,
+                t(16, 5),
+                "Dev, is amber right for point 5? The team showed us keyboard testing of the map, but nobody who uses "
+                "a screen reader has tried pinpointing a pothole yet. If you agree, could the reasons say so?",
+                by="lead",
+                point=5,
+            ),
+            Step(
+                REPLY,
+                0,
+                t(16, 40),
+                "Agreed, amber. I have added that the map has not been tried with a screen reader, and an action to "
+                "test it with screen reader users before public beta.",
+                by="designer",
+                point=5,
+            ),
+            Step(RESOLVE_COMMENT, 0, t(17, 5), by="lead", point=5),
+            Step(
+                COMMENT,
+                0,
+                t(17, 20),
+                "Points 8 to 14 are still to write up. I will do 9 and 11 to 14 tomorrow morning; Lee, can you take 8 "
+                "and 10? We should agree the overall rating before the lead submits.",
+                by="technical",
+            ),
+        ),
+    ),
     # Assessed against the NHS service standard's 17 points.
     Story(
         "Order a repeat prescription",
@@ -514,6 +739,7 @@ REPORT_STAMPS = [
     "first_published_at",
     "last_published_at",
     "latest_revision_created_at",
+    "corrected_at",
 ]
 # Every timestamp the demo's writes stamp with "now", by model.
 STAMPED = [
@@ -532,9 +758,21 @@ STAMPED = [
     (ReportAction.history.model, ["history_date", "created_at", "updated_at"]),
     (Revision, ["created_at"]),
     (PageLogEntry, ["timestamp"]),
+    (ReportComment, ["created_at", "resolved_at"]),
+    (ReportComment.history.model, ["history_date", "created_at", "resolved_at"]),
+    (Clarification.history.model, ["history_date"]),
+    (ChallengeMeeting, ["created_at", "updated_at"]),
+    (ChallengeMeeting.history.model, ["history_date", "created_at", "updated_at"]),
+    (ChallengeOutcome, ["recorded_at"]),
+    (ChallengeOutcome.history.model, ["history_date", "recorded_at"]),
+    (FollowUpRequest, ["created_at", "decided_at"]),
+    (FollowUpRequest.history.model, ["history_date", "created_at", "decided_at"]),
+    (ReportCorrection, ["made_at"]),
+    (ReportCorrection.history.model, ["history_date", "made_at"]),
 ]
-# What a published page's revision holds of those, and of the deadline worked out from them.
-REVISION_FIELDS = [*REPORT_STAMPS, "response_due"]
+# What a published page's revision holds of those, and of the deadline worked out from them. A correction's date is
+# only its own revision's (and the ones after it).
+REVISION_FIELDS = [name for name in REPORT_STAMPS if name != "corrected_at"] + ["response_due"]
 
 
 @contextlib.contextmanager
@@ -585,6 +823,7 @@ class Command(BaseCommand):
             service, setting = services[story.service]
             # Each service reads differently from the others, and each of its reports from its others (findings.write).
             variant = [demo.name for demo in SERVICES].index(story.service) + 7 * told[story.service]
+            variant += story.variant_shift
             told[story.service] += 1
             held = deadlines.add_working_days(today, -story.held)
             earlier = None
@@ -642,9 +881,13 @@ class Command(BaseCommand):
             self._write(report, story, setting, variant)
         for step in story.steps:
             day = deadlines.add_working_days(assessment.date, step.after)
-            with happening_at(self._moment(day, step.at)):
-                self._step(report, story, step, setting, variant)
-            self._derive(report)
+            when = self._moment(day, step.at)
+            with happening_at(when):
+                if step.name in self.CONVERSATION:
+                    self.CONVERSATION[step.name](self, ReportPage.objects.get(pk=report.pk), step, when)
+                else:
+                    self._step(report, story, step, setting, variant)
+            self._derive(report, shared=step.name == ReportTransition.SHARE)
 
     def _write(self, report: ReportPage, story: Story, setting: Setting, variant: int) -> None:
         lead = self.people["lead"]
@@ -710,6 +953,14 @@ class Command(BaseCommand):
                 action.evidence = story.evidence[action.rating.number]
                 action._history_user = self.people["assessment-team"]
                 action.save()
+        elif step.name == ReportTransition.RESOLVE:
+            # The Plus team records what the meeting decided, which resolves the challenge.
+            challenges.challenge_resolve(
+                report=ReportPage.objects.get(pk=report.pk),
+                user=self.people[step.by or ACTOR[step.name]],
+                outcome=step.outcome,
+                agreed_changes=step.comment,
+            )
         else:
             transitions.report_transition(
                 report=ReportPage.objects.get(pk=report.pk),
@@ -718,12 +969,109 @@ class Command(BaseCommand):
                 comment=step.comment,
             )
 
+    # --- the conversation around a report, each step through the service its page calls
+
+    def _comment(self, report: ReportPage, step: Step, when) -> None:
+        comments.comment_add(report=report, user=self.people[step.by], text=step.comment, point_number=step.point)
+
+    def _thread(self, report: ReportPage, step: Step) -> ReportComment:
+        return ReportComment.objects.filter(report=report, parent=None, point_number=step.point).latest("pk")
+
+    def _reply(self, report: ReportPage, step: Step, when) -> None:
+        thread = self._thread(report, step)
+        comments.comment_add(report=report, user=self.people[step.by], text=step.comment, parent=thread)
+
+    def _resolve_comment(self, report: ReportPage, step: Step, when) -> None:
+        comments.comment_resolve(comment=self._thread(report, step), user=self.people[step.by])
+
+    def _ask(self, report: ReportPage, step: Step, when) -> None:
+        rating = report.ratings.get(number=step.point) if step.point else None
+        clarifications.clarification_ask(
+            report=report,
+            user=self.people[step.by],
+            rating_id=rating.pk if rating else None,
+            question=step.comment,
+            now=when,
+        )
+
+    def _answer(self, report: ReportPage, step: Step, when) -> None:
+        question = report.clarifications.filter(answered_at=None).earliest("asked_at")
+        clarifications.clarification_answer(
+            clarification=question, user=self.people[step.by or "assessment-team"], answer=step.comment, now=when
+        )
+
+    def _meeting(self, report: ReportPage, step: Step, when) -> None:
+        after, at = step.meets
+        starts_at = self._moment(deadlines.add_working_days(report.assessment.date, after), at)
+        # The service refuses a meeting in the past, rightly; a meeting the story has already held was arranged while it
+        # was still to come, so it is arranged for a moment ahead and then, as for every date here, only the clock moves.
+        soon = timezone.now() + datetime.timedelta(hours=1)
+        meeting = challenges.meeting_arrange(
+            report=report,
+            user=self.people[step.by or "plus"],
+            starts_at=max(starts_at, soon),
+            place=step.comment,
+            attendee_ids=[self.people[username].pk for username in step.people],
+        )
+        if meeting.starts_at != starts_at:
+            ChallengeMeeting.objects.filter(pk=meeting.pk).update(starts_at=starts_at)
+            ChallengeMeeting.history.filter(id=meeting.pk).update(starts_at=starts_at)
+
+    def _amend(self, report: ReportPage, step: Step, when) -> None:
+        # The panel changes the report during the challenge, as the meeting agreed.
+        action = ReportAction.objects.filter(rating__report=report, rating__number=step.point).earliest("pk")
+        editing.action_update(
+            action=action, user=self.people[step.by], version=action.version, description=step.comment, due_date=None
+        )
+
+    def _follow_up(self, report: ReportPage, step: Step, when) -> None:
+        follow_ups.follow_up_request(
+            report=report,
+            user=self.people[step.by],
+            support=step.support,
+            actions=list(ReportAction.objects.filter(rating__report=report, rating__number__in=step.points)),
+            details=step.comment,
+        )
+
+    def _follow_up_arranged(self, report: ReportPage, step: Step, when) -> None:
+        request = report.follow_up_requests.filter(decided_at=None).earliest("pk")
+        follow_ups.follow_up_decide(request=request, user=self.people[step.by], arranged=True, outcome=step.comment)
+
+    def _correct(self, report: ReportPage, step: Step, when) -> None:
+        rating = report.ratings.get(number=step.point)
+        wrong, right = step.replace
+        if wrong not in rating.to_improve:
+            raise CommandError(f"The correction's words are not in point {step.point} of {report}.")
+        answers = questions.by_column(report, questions.POINT, to_improve=rating.to_improve.replace(wrong, right))
+        corrections.report_correct(
+            report=report,
+            user=self.people[step.by],
+            note=step.comment,
+            correction=corrections.Correction(
+                report_version=report.version, points={rating.pk: (rating.version, answers)}
+            ),
+        )
+
+    CONVERSATION = {
+        COMMENT: _comment,
+        REPLY: _reply,
+        RESOLVE_COMMENT: _resolve_comment,
+        ASK: _ask,
+        ANSWER: _answer,
+        MEETING: _meeting,
+        AMEND: _amend,
+        FOLLOW_UP: _follow_up,
+        FOLLOW_UP_ARRANGED: _follow_up_arranged,
+        CORRECT: _correct,
+    }
+
     @staticmethod
-    def _derive(report: ReportPage) -> None:
+    def _derive(report: ReportPage, *, shared: bool) -> None:
         """Dates the process works out from the moment of a step, worked out again from the story's moment."""
         report = ReportPage.objects.get(pk=report.pk)
         history = ReportPage.history.filter(id=report.pk)
-        if report.shared_at:
+        # Only when the report was shared: a deadline moved later since (a question answered) stays moved.
+        if shared and report.shared_at:
             # With the figure in force: the one sharing used a moment ago.
             within = deadlines.in_force().respond_within_working_days
             due = deadlines.response_due(timezone.localdate(report.shared_at), within)
@@ -735,7 +1083,10 @@ class Command(BaseCommand):
             amber.update(due_date=due)
             ReportAction.history.filter(id__in=amber.values("pk"), due_date__isnull=False).update(due_date=due)
         report = ReportPage.objects.get(pk=report.pk)
-        stamped = {name: value for name, value in report.serializable_data().items() if name in REVISION_FIELDS}
+        data = report.serializable_data()
+        stamped = {name: value for name, value in data.items() if name in REVISION_FIELDS}
         for revision in Revision.page_revisions.filter(object_id=str(report.pk)):
             revision.content = {**revision.content, **stamped}
+            if revision.content.get("corrected_at"):
+                revision.content["corrected_at"] = data["corrected_at"]
             revision.save(update_fields=["content"])
