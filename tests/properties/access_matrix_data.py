@@ -273,25 +273,26 @@ MATRIX: dict[str, Row | list[Row]] = {
         data={"reasons": "We disagree with point 6."},
     ),
     # Questions about a shared report: its product or delivery manager asks, the service assessment team answers.
+    # Everyone else: not found, as for every page of the conversation around a report.
     "team/reports/<row_id:report_id>/question/": [
         Row(
             "/team/reports/{shared}/question/",
-            get=(SIGN_IN, 404, 200, 404, 403, 403, 403, 403, 403),
-            post=(SIGN_IN, 404, "302 /team/reports/{shared}/ !", 404, 403, 403, 403, 403, 403),
+            get=(SIGN_IN, 404, 200, 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, "302 /team/reports/{shared}/ !", 404, 404, 404, 404, 404, 404),
             data=QUESTION,
         ),
         # Accepted and published: too late to ask; told why, with the text kept, and nothing saved.
         Row(
             "/team/reports/{published}/question/",
-            get=(SIGN_IN, 404, "302 /team/reports/{published}/", 404, 403, 403, 403, 403, 403),
-            post=(SIGN_IN, 404, 200, 404, 403, 403, 403, 403, 403),
+            get=(SIGN_IN, 404, "302 /team/reports/{published}/", 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, 200, 404, 404, 404, 404, 404, 404),
             data=QUESTION,
         ),
     ],
     "assessment-team/reports/<row_id:report_id>/questions/<row_id:question_id>/answer/": Row(
         "/assessment-team/reports/{shared}/questions/{question}/answer/",
         get=signed_in(405),
-        post=(SIGN_IN, 404, 403, 404, 403, 403, "302 /assessment-team/reports/{shared}/ !", 403,
+        post=(SIGN_IN, 404, 404, 404, 404, 404, "302 /assessment-team/reports/{shared}/ !", 404,
               "302 /assessment-team/reports/{shared}/ !"),
         data={"answer": "The panel wants a usability test."},
     ),
@@ -386,8 +387,8 @@ MATRIX: dict[str, Row | list[Row]] = {
     ),
     "plus/reports/<row_id:report_id>/meeting/": Row(
         "/plus/reports/{challenged}/meeting/",
-        get=(SIGN_IN, 404, 403, 404, 403, 403, 403, 200, 200),
-        post=(SIGN_IN, 404, 403, 404, 403, 403, 403, "302 /plus/reports/{challenged}/ !",
+        get=(SIGN_IN, 404, 404, 404, 404, 404, 404, 200, 200),
+        post=(SIGN_IN, 404, 404, 404, 404, 404, 404, "302 /plus/reports/{challenged}/ !",
               "302 /plus/reports/{challenged}/ !"),
         data=MEETING,
     ),

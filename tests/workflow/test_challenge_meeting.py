@@ -234,7 +234,7 @@ def test_only_a_challenged_report_has_a_meeting_and_only_the_plus_team_arranges_
         report=shared, name="challenge", user=cast.product_manager, comment="We disagree."
     )
     for who in (cast.assessment_team, cast.lead, cast.product_manager):
-        assert signed_in(who).post(reverse("plus:meeting", args=[challenged.pk]), meeting_data(cast)).status_code == 403
+        assert signed_in(who).post(reverse("plus:meeting", args=[challenged.pk]), meeting_data(cast)).status_code == 404
     assert (
         signed_in(cast.other_service_product_manager).get(reverse("plus:meeting", args=[challenged.pk])).status_code
         == 404

@@ -253,7 +253,7 @@ def test_the_sro_and_the_panel_read_the_questions_and_answers_but_do_not_ask_or_
     page = sro.get(reverse("delivery:report", args=[report.pk])).text
     assert "Quuxquestion?" in page and "Quuxanswer." in page
     assert reverse("delivery:ask_question", args=[report.pk]) not in page
-    assert sro.get(reverse("delivery:ask_question", args=[report.pk])).status_code == 403
+    assert sro.get(reverse("delivery:ask_question", args=[report.pk])).status_code == 404
     for member in (cast.lead, cast.observer):
         page = signed_in(member).get(reverse("assessor:report", args=[report.pk])).text
         assert "Quuxquestion?" in page and "Quuxanswer." in page and "answer_question" not in page
@@ -284,10 +284,10 @@ def test_people_who_may_not_ask(cast):
     report = report_in(ReportStatus.SHARED, cast)
     url = reverse("delivery:ask_question", args=[report.pk])
     data = {"about": "whole", "question": "Why?"}
-    assert signed_in(cast.sro).post(url, data).status_code == 403
+    assert signed_in(cast.sro).post(url, data).status_code == 404
     assert signed_in(cast.other_service_product_manager).post(url, data).status_code == 404
-    assert signed_in(cast.lead).post(url, data).status_code == 403
-    assert signed_in(cast.assessment_team).post(url, data).status_code == 403
+    assert signed_in(cast.lead).post(url, data).status_code == 404
+    assert signed_in(cast.assessment_team).post(url, data).status_code == 404
     with pytest.raises(PermissionDenied):
         clarification_ask(report=report, user=cast.sro, rating_id=None, question="Why?")
     assert Clarification.objects.count() == 0
@@ -359,9 +359,9 @@ def test_people_who_may_not_answer(cast):
     question = clarification_ask(report=report, user=cast.product_manager, rating_id=None, question="Why?")
     url = reverse("assessment_team:answer_question", args=[report.pk, question.pk])
     for person, expected in [
-        (cast.product_manager, 403),
-        (cast.plus, 403),
-        (cast.lead, 403),
+        (cast.product_manager, 404),
+        (cast.plus, 404),
+        (cast.lead, 404),
         (cast.other_service_product_manager, 404),
     ]:
         assert signed_in(person).post(url, {"answer": "Mine."}).status_code == expected, person

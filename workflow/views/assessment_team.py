@@ -130,7 +130,10 @@ def return_to_panel(request, report_id: str):
 @require_POST
 def answer_question(request, report_id: str, question_id: str):
     report = get_report_for(
-        request.user, report_id, may=lambda user, _report: permissions.may_answer_clarification(user)
+        request.user,
+        report_id,
+        may=lambda user, _report: permissions.may_answer_clarification(user),
+        others_not_found=True,
     )
     question = get_object_or_404(selectors.clarifications(report), pk=question_id)
     form = AnswerForm(request.POST, question_id=question.pk)

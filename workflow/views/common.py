@@ -26,9 +26,11 @@ from workflow.transitions import TRANSITIONS, ReportTransition
 FROM_STATUS = "from_status"
 
 
-def get_report_for(user, report_id: int, *, may=permissions.can_view_report) -> ReportPage:
+def get_report_for(user, report_id: int, *, may=permissions.can_view_report, others_not_found=False) -> ReportPage:
     """The report, if this person may see it. A report they have no link to is "not found" rather than
-    "forbidden", so that nobody learns which reports exist."""
+    "forbidden", so that nobody learns which reports exist. Someone who sees the report but may not do what the page
+    does is "forbidden", or with `others_not_found` (the pages of the conversation around a report: questions,
+    meetings) "not found" too, as the page is not theirs to know of."""
     report = (
         ReportPage.objects.select_related("assessment__service__department", "assessment__type")
         .filter(pk=report_id)
@@ -37,6 +39,8 @@ def get_report_for(user, report_id: int, *, may=permissions.can_view_report) -> 
     if report is None or not permissions.can_view_report(user, report):
         raise Http404("No such report")
     if not may(user, report):
+        if others_not_found:
+            raise Http404("No such page")
         raise PermissionDenied
     return report
 

@@ -111,7 +111,7 @@ def _questions(user, report) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ask_question(request, report_id: str):
-    report = get_report_for(request.user, report_id, may=permissions.is_responder)
+    report = get_report_for(request.user, report_id, may=permissions.is_responder, others_not_found=True)
     ratings = report.ratings.order_by("number")
     if request.method == "POST":
         form = QuestionForm(request.POST, ratings=ratings)

@@ -114,7 +114,7 @@ def _people(report) -> list[tuple[int, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting(request, report_id: str):
-    report = get_report_for(request.user, report_id, may=_may_resolve)
+    report = get_report_for(request.user, report_id, may=_may_resolve, others_not_found=True)
     if report.status != ReportStatus.CHALLENGED:
         messages.error(
             request, f"This report is {report.get_status_display().lower()}, so it has no meeting to arrange."
