@@ -72,6 +72,8 @@ FOLLOW_UP_REQUESTED = "follow_up_requested"
 FOLLOW_UP_ANSWERED = "follow_up_answered"
 REPORT_CORRECTED = "report_corrected"
 REPORT_WITHDRAWN = "report_withdrawn"
+ACTION_READY_FOR_REVIEW = "action_ready_for_review"
+ACTION_REVIEWED = "action_reviewed"
 
 _REPORT = ("name", "service_name", "stage")
 
@@ -266,6 +268,21 @@ KINDS: dict[str, EmailKind] = {
             "the delivery team",
             "the service assessment team withdraws a published report, with a public reason",
             (*_REPORT, "reason", "public_link"),
+        ),
+        EmailKind(
+            ACTION_READY_FOR_REVIEW,
+            "Action ready for review",
+            "the lead assessor and the service assessment team",
+            "the delivery team records what it did about an action, with evidence, and marks it ready for review",
+            (*_REPORT, "point", "action", "progress", "report_link"),
+        ),
+        EmailKind(
+            ACTION_REVIEWED,
+            "Action reviewed",
+            "the delivery team",
+            "the lead assessor or the service assessment team accepts an action's evidence, which closes it, or asks "
+            "for more",
+            (*_REPORT, "point", "action", "decision", "comment", "report_link"),
         ),
         EmailKind(
             SIGN_IN_LINK,

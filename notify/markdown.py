@@ -27,6 +27,7 @@ MULTILINE = frozenset(
         "question",
         "answer",
         "change_note",
+        "progress",
         "preferred_dates",
     }
 )

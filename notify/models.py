@@ -138,6 +138,8 @@ class NotifyTemplates(BaseGenericSetting):
     follow_up_answered = _template_field(kinds.KINDS[kinds.FOLLOW_UP_ANSWERED])
     report_corrected = _template_field(kinds.KINDS[kinds.REPORT_CORRECTED])
     report_withdrawn = _template_field(kinds.KINDS[kinds.REPORT_WITHDRAWN])
+    action_ready_for_review = _template_field(kinds.KINDS[kinds.ACTION_READY_FOR_REVIEW])
+    action_reviewed = _template_field(kinds.KINDS[kinds.ACTION_REVIEWED])
     sign_in_link = _template_field(kinds.KINDS[kinds.SIGN_IN_LINK])
 
     panels = [
