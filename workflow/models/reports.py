@@ -448,6 +448,18 @@ class ReportAction(models.Model):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ReportActionStatus.choices, default=ReportActionStatus.OPEN)
     evidence = models.TextField(blank=True, help_text="How the team resolved the action.")
+    # The delivery team marks an open action ready for review once it has recorded what it did and its evidence; a
+    # review that asks for more clears it again. Still open while waiting: it counts as open for every deadline.
+    ready_for_review_at = models.DateTimeField(null=True, blank=True)
+    # Closing: by a review that accepted the evidence (closed_by), or by the follow-up report that rated its point
+    # green (or, for a red action, amber) when it was published (closed_by_report).
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_by_report = models.ForeignKey(
+        ReportPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions_closed"
+    )
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
