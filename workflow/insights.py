@@ -5,21 +5,35 @@ Counted over reports the delivery team has seen (shared, challenged, accepted or
 the panel's checked view, and drafts still changing are left out. Times are whole days: calendar days from the
 assessment to sharing and working days from sharing to the first response, accept or challenge; "past the rule"
 counts the reports shared after their share-by date or answered after their response deadline, each with the figure
-in force when its clock started (workflow.deadlines)."""
+in force when its clock started (workflow.deadlines).
+
+What follows a report is counted by its own date in the same period: the open and overdue actions of the reports
+accepted in it, the time to close the actions closed in it, and what the reassessments accepted in it made of the red
+points they rated again. Actions count only once their report is accepted: before that they are the panel's draft."""
 
 import csv
 import datetime
 import io
+import math
 import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from cms.models import PointsInScope
 from cms.spreadsheets import spreadsheet_cell
 from cms.templatetags.govuk import rag_colour, tag_hex
 from workflow import deadlines
-from workflow.models import Phase, PointRating, Rating, ReportPage, ReportStatus
+from workflow.models import (
+    Phase,
+    PointRating,
+    Rating,
+    ReportAction,
+    ReportActionStatus,
+    ReportPage,
+    ReportStatus,
+)
 from workflow.transitions import ReportTransition
 
 RATINGS = [Rating.RED, Rating.AMBER, Rating.GREEN]
@@ -53,6 +67,52 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class ActionCount:
+    label: str
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ClosingTime:
+    label: str
+    actions: int
+    median: float | None
+    p90: int | None  # the 90th percentile, by nearest rank: a number of days some action really took
+    longest: int | None
+
+
+@dataclass(frozen=True)
+class Reassessed:
+    """What the reassessments of red points made of them: per service, each point's latest rating again."""
+
+    services: int
+    services_resolved: int  # every red point rated again is now green or amber
+    points: int
+    points_green: int
+    points_amber: int
+    points_red: int
+
+    @property
+    def services_still_red(self) -> int:
+        return self.services - self.services_resolved
+
+    def rows(self) -> list[tuple[str, int]]:
+        return [
+            ("Services reassessed on their red points", self.services),
+            ("Services with every red point now green or amber", self.services_resolved),
+            ("Services with a point still red", self.services_still_red),
+            ("Red points rated again", self.points),
+            ("Now green", self.points_green),
+            ("Now amber", self.points_amber),
+            ("Still red", self.points_red),
+        ]
+
+    def chart_row(self) -> Row:
+        return Row("Red points rated again", self.points_red, self.points_amber, self.points_green)
+
+
+@dataclass(frozen=True)
 class Insights:
     start: datetime.date
     end: datetime.date
@@ -60,6 +120,10 @@ class Insights:
     points: list[Row]
     phases: list[Row]
     timings: list[Timing]
+    actions_by_point: list[ActionCount]
+    actions_by_department: list[ActionCount]
+    closing_times: list[ClosingTime]
+    reassessed: Reassessed
 
 
 def _reports(start: datetime.date, end: datetime.date):
@@ -136,7 +200,101 @@ def timings(start: datetime.date, end: datetime.date) -> list[Timing]:
     ]
 
 
-def insights(start: datetime.date, end: datetime.date) -> Insights:
+# --- after the report: actions and reassessments ---------------------------------------------------
+
+
+def _accepted_actions():
+    return ReportAction.objects.filter(rating__report__status__in=ReportStatus.accepted_by_delivery_team())
+
+
+def _open_actions(start: datetime.date, end: datetime.date, today: datetime.date, *group_by: str, **more):
+    """Open actions of the reports accepted in the period, counted by `group_by`, open and overdue."""
+    return (
+        _accepted_actions()
+        .filter(status=ReportActionStatus.OPEN, rating__report__accepted_at__date__range=(start, end))
+        .values(*group_by)
+        # deadlines.is_missed(due_date, today), as a query. Red actions have no due date: a reassessment resolves them.
+        .annotate(n=Count("pk"), missed=Count("pk", filter=Q(due_date__lt=today)), **more)
+        .order_by(*group_by)
+    )
+
+
+def actions_by_point(start: datetime.date, end: datetime.date, today: datetime.date) -> list[ActionCount]:
+    """By point of each standard, as point_rows."""
+    standard = "rating__report__assessment__standard__name"
+    counts = list(_open_actions(start, end, today, standard, "rating__number", title=Min("rating__title")))
+    several = len({c[standard] for c in counts}) > 1
+    return [
+        ActionCount(f"{c[standard] + ': ' if several else ''}{c['rating__number']}. {c['title']}", c["n"], c["missed"])
+        for c in counts
+    ]
+
+
+def actions_by_department(start: datetime.date, end: datetime.date, today: datetime.date) -> list[ActionCount]:
+    department = "rating__report__assessment__service__department__name"
+    return [ActionCount(c[department], c["n"], c["missed"]) for c in _open_actions(start, end, today, department)]
+
+
+def _percentile(days: list[int], fraction: float) -> int:
+    ordered = sorted(days)
+    return ordered[math.ceil(fraction * len(ordered)) - 1]
+
+
+def _closing_time(label: str, days: list[int]) -> ClosingTime:
+    if not days:
+        return ClosingTime(label, 0, None, None, None)
+    return ClosingTime(label, len(days), statistics.median(days), _percentile(days, 0.9), max(days))
+
+
+def closing_times(start: datetime.date, end: datetime.date) -> list[ClosingTime]:
+    """Calendar days from the report's acceptance to each action's closing, for the actions closed in the period.
+    Percentiles are worked out here rather than in SQL, which SQLite and PostgreSQL do not share."""
+    closed = (
+        _accepted_actions()
+        .filter(status=ReportActionStatus.DONE, closed_at__date__range=(start, end))
+        .exclude(rating__report__accepted_at=None)
+        .values_list("rating__rating", "rating__report__accepted_at", "closed_at")
+    )
+    days = {Rating.AMBER: [], Rating.RED: []}
+    for rating, accepted_at, closed_at in closed:
+        days.setdefault(rating, []).append((timezone.localdate(closed_at) - timezone.localdate(accepted_at)).days)
+    return [
+        _closing_time("All actions", [d for ds in days.values() for d in ds]),
+        _closing_time("Amber actions", days[Rating.AMBER]),
+        _closing_time("Red actions", days[Rating.RED]),
+    ]
+
+
+def reassessed(start: datetime.date, end: datetime.date) -> Reassessed:
+    """For the reassessments of red points accepted (so published, unless confidential) in the period: how many
+    services had red points rated again, how many of those points are now green or amber, and how many services
+    have every one of them so. A point rated again twice in the period counts once, as the later one rated it."""
+    ratings = (
+        PointRating.objects.filter(
+            report__status__in=ReportStatus.accepted_by_delivery_team(),
+            report__accepted_at__date__range=(start, end),
+            report__assessment__type__scope=PointsInScope.RED,
+        )
+        .exclude(rating="")
+        .order_by("report__accepted_at", "report__pk")
+        .values_list("report__assessment__service", "number", "rating")
+    )
+    latest = {(service, number): rating for service, number, rating in ratings}
+    still_red = {service for (service, _), rating in latest.items() if rating == Rating.RED}
+    services = {service for service, _ in latest}
+    by_rating = list(latest.values())
+    return Reassessed(
+        services=len(services),
+        services_resolved=len(services - still_red),
+        points=len(latest),
+        points_green=by_rating.count(Rating.GREEN),
+        points_amber=by_rating.count(Rating.AMBER),
+        points_red=by_rating.count(Rating.RED),
+    )
+
+
+def insights(start: datetime.date, end: datetime.date, *, today: datetime.date | None = None) -> Insights:
+    today = today or timezone.localdate()
     return Insights(
         start=start,
         end=end,
@@ -144,6 +302,10 @@ def insights(start: datetime.date, end: datetime.date) -> Insights:
         points=point_rows(start, end),
         phases=phase_rows(start, end),
         timings=timings(start, end),
+        actions_by_point=actions_by_point(start, end, today),
+        actions_by_department=actions_by_department(start, end, today),
+        closing_times=closing_times(start, end),
+        reassessed=reassessed(start, end),
     )
 
 
@@ -194,10 +356,76 @@ def stacked_bars(rows: list[Row], *, width: int = 400, left: int = 220, bar_heig
     }
 
 
+# Two figures per row, each a bar of its own: GOV.UK blue and, for what is late, GOV.UK red; a 90th percentile in
+# GOV.UK dark blue beside its median.
+BLUE, RED, DARK_BLUE = "#1d70b8", "#d4351c", "#003078"
+
+
+def paired_bars(
+    rows: list[tuple[str, int | float | None, int | float | None]],
+    names: tuple[str, str],
+    fills: tuple[str, str],
+    *,
+    width: int = 400,
+    left: int = 220,
+    bar_height: int = 9,
+    gap: int = 8,
+) -> dict:
+    """The geometry of a horizontal chart of two figures per row (open and overdue; median and 90th percentile)."""
+    most = max((value or 0 for _, *values in rows for value in values), default=0) or 1
+    bars = []
+    for index, (label, *values) in enumerate(rows):
+        pair = [
+            {
+                "name": name,
+                "value": value,
+                "fill": fill,
+                "y": offset * bar_height,
+                "width": round(width * (value or 0) / most, 1),
+            }
+            for offset, (name, value, fill) in enumerate(zip(names, values, fills, strict=True))
+        ]
+        for bar in pair:
+            bar["value_x"] = round(left + bar["width"] + 5, 1)
+        bars.append({"label": label, "y": index * (2 * bar_height + gap), "pair": pair})
+    return {
+        "bars": bars,
+        "key": [{"name": name, "fill": fill} for name, fill in zip(names, fills, strict=True)],
+        "left": left,
+        "bar_height": bar_height,
+        "label_y": bar_height + 4,
+        "svg_width": left + width + 40,
+        "height": max(len(rows), 1) * (2 * bar_height + gap),
+    }
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def _follow_through_rows(data: Insights, table: str) -> list[list] | None:
+    """The rows of a table of what followed the reports, heading first; None for any other table."""
+    if table in ("open_by_point", "open_by_department"):
+        rows = data.actions_by_point if table == "open_by_point" else data.actions_by_department
+        first = "Point" if table == "open_by_point" else "Department"
+        return [[first, "Open", "Overdue"], *([spreadsheet_cell(r.label), r.open, r.overdue] for r in rows)]
+    if table == "closing":
+        return [
+            ["Actions", "Closed", "Median days", "90th percentile days", "Longest days"],
+            *([t.label, t.actions, _blank(t.median), _blank(t.p90), _blank(t.longest)] for t in data.closing_times),
+        ]
+    if table == "reassessments":
+        return [["Measure", "Count"], *([label, count] for label, count in data.reassessed.rows())]
+    return None
+
+
 def to_csv(data: Insights, table: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    if table == "timings":
+    follow_through = _follow_through_rows(data, table)
+    if follow_through is not None:
+        writer.writerows(follow_through)
+    elif table == "timings":
         writer.writerow(["Measure", "Reports", "Mean", "Median", "Longest", "Past the rule"])
         for t in data.timings:
             writer.writerow(

@@ -449,6 +449,11 @@ MATRIX: dict[str, Row | list[Row]] = {
     "admin/insights/": [
         Row("/admin/insights/", get=admin(200, 200, 200)),
         Row("/admin/insights/?csv=points", get=admin(200, 200, 200)),
+        # What followed the reports (issue 16): the same page's further tables, as CSV.
+        Row("/admin/insights/?csv=open_by_point", get=admin(200, 200, 200)),
+        Row("/admin/insights/?csv=open_by_department", get=admin(200, 200, 200)),
+        Row("/admin/insights/?csv=closing", get=admin(200, 200, 200)),
+        Row("/admin/insights/?csv=reassessments", get=admin(200, 200, 200)),
     ],
     # The project's settings: the Notify template ids, the report form's help texts and the policy figures, which only
     # the service assessment team (and superusers) may change.

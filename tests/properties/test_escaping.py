@@ -267,6 +267,15 @@ def test_the_wagtail_admin(world):
     assert_escaped(assessment_team.get("/admin/"))
 
 
+def test_the_insights_open_actions_by_department_and_their_csv(world):
+    # Issue 16: the department names a report's open actions are counted under, on the page and in its CSV.
+    cast, report, clients, _ = world
+    publish(world)
+    assert_escaped(clients["assessment_team"].get("/admin/insights/"), "DEPT")
+    response = clients["assessment_team"].get("/admin/insights/", {"csv": "open_by_department"})
+    assert list(csv.reader(io.StringIO(response.content.decode())))[1] == [evil("DEPT"), "1", "0"]
+
+
 def test_the_public_pages_exports_feed_and_api(world):
     report = publish(world)
     client = Client()

@@ -23,6 +23,9 @@ OWN_FILES = [
     "templates/workflow/admin/insights.html",
     "templates/workflow/admin/insights_chart.html",
     "templates/workflow/admin/insights_table.html",
+    "templates/workflow/admin/insights_follow_through.html",
+    "templates/workflow/admin/insights_open_table.html",
+    "templates/workflow/admin/insights_pairs_chart.html",
     "templates/workflow/admin/booking_decide.html",
     "templates/workflow/admin/form_fields.html",
 ]

@@ -1,5 +1,6 @@
-"""Insights in the admin: for a period, the points' ratings, results by phase and the time to share and to respond,
-each as a server-rendered SVG chart with the same numbers in a table, and as CSV."""
+"""Insights in the admin: for a period, the points' ratings, results by phase, the time to share and to respond, and
+what followed the reports (open and overdue actions, the time to close them, red points at reassessment), each as a
+server-rendered SVG chart with the same numbers in a table, and as CSV."""
 
 import datetime
 
@@ -14,7 +15,7 @@ from cms.dates import AdminDateInput, DateField
 from workflow import insights
 from workflow.permissions import may_see_insights
 
-TABLES = ("points", "phases", "timings")
+TABLES = ("points", "phases", "timings", "open_by_point", "open_by_department", "closing", "reassessments")
 
 
 class PeriodForm(forms.Form):
@@ -84,5 +85,24 @@ class InsightsView(WagtailAdminTemplateMixin, TemplateView):
             ],
             timing_height=len(self.data.timings) * 26,
             csv_links={table: f"?{query}&csv={table}" for table in TABLES},
+            **follow_through_charts(self.data),
         )
         return context
+
+
+def follow_through_charts(data: insights.Insights) -> dict:
+    open_and_overdue = (("Open", "Overdue"), (insights.BLUE, insights.RED))
+    return {
+        "open_by_point_chart": insights.paired_bars(
+            [(r.label, r.open, r.overdue) for r in data.actions_by_point], *open_and_overdue
+        ),
+        "open_by_department_chart": insights.paired_bars(
+            [(r.label, r.open, r.overdue) for r in data.actions_by_department], *open_and_overdue
+        ),
+        "closing_chart": insights.paired_bars(
+            [(t.label, t.median, t.p90) for t in data.closing_times],
+            ("Median", "90th percentile"),
+            (insights.BLUE, insights.DARK_BLUE),
+        ),
+        "reassessed_chart": insights.stacked_bars([data.reassessed.chart_row()]),
+    }
