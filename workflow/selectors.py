@@ -418,8 +418,10 @@ def status_changes(report: ReportPage) -> QuerySet[ReportStatusChange]:
 
 
 def with_ratings(report: ReportPage) -> ReportPage:
-    """The report with its ratings and their actions loaded, so showing the whole report takes two queries."""
-    prefetch_related_objects([report], Prefetch("ratings__actions"))
+    """The report with its ratings and their actions loaded, so showing the whole report takes two queries. Each action
+    comes with the follow-up report that closed it, if any, to say so."""
+    closing = ReportAction.objects.select_related("closed_by_report__assessment__type")
+    prefetch_related_objects([report], Prefetch("ratings__actions", queryset=closing))
     return report
 
 
@@ -567,3 +569,64 @@ def follow_up_actions(report: ReportPage) -> QuerySet[ReportAction]:
 # After publishing: a report's corrections, newest first, as its page and the team's page list them.
 def corrections(report: ReportPage):
     return report.corrections.select_related("made_by").order_by("-made_at", "-pk")
+
+
+# --- follow-up reports: the earlier actions a panel re-rates against -------------------------------------
+
+
+@dataclass(frozen=True)
+class EarlierActions:
+    """The actions of the report a follow-up follows, on the points it looks at again: the amber actions for an amber
+    evidence review, the red ones for a reassessment, with the team's evidence. `assessment` is the one whose report
+    set them."""
+
+    assessment: Assessment
+    colour: str
+    actions: list[ReportAction]
+
+    @property
+    def colour_label(self) -> str:
+        return Rating(self.colour).label.lower()
+
+    @property
+    def resolved_by(self) -> str:
+        """The ratings that resolve them, in words (workflow.services.actions_closing closes them)."""
+        return "green or amber" if self.colour == Rating.RED else "green"
+
+    def on_point(self, number: int) -> list[ReportAction]:
+        return [action for action in self.actions if action.rating.number == number]
+
+    @property
+    def by_point(self) -> list[tuple[int, str, list[ReportAction]]]:
+        """(number, title, actions) for each point that has any, in point order."""
+        points: dict[int, tuple[int, str, list[ReportAction]]] = {}
+        for action in self.actions:
+            points.setdefault(action.rating.number, (action.rating.number, action.rating.title, []))[2].append(action)
+        return list(points.values())
+
+
+# The colour of the points each kind of follow-up looks at again, and so of the actions it reads and may close.
+FOLLOW_UP_COLOURS = {"red": Rating.RED, "amber": Rating.AMBER}
+
+
+def earlier_actions(report: ReportPage, *, number: int | None = None) -> EarlierActions | None:
+    """For a follow-up report, the earlier report's actions on its points (or on point `number` only), in one query;
+    None for a report that follows nothing. Reads `report.assessment.type`: fetch it with the report."""
+    assessment = report.assessment
+    colour = FOLLOW_UP_COLOURS.get(assessment.type.scope)
+    if colour is None or assessment.follows_id is None:
+        return None
+    actions = ReportAction.objects.filter(
+        rating__report__assessment_id=assessment.follows_id,
+        rating__rating=colour,
+        rating__number__in=report.ratings.values("number") if number is None else [number],
+    )
+    actions = list(
+        actions.select_related(
+            "rating__report__assessment__type", "closed_by", "closed_by_report__assessment__type"
+        ).order_by("rating__number", "created_at", "pk")
+    )
+    # The earlier assessment comes with its actions; a follow-up always has some (its points are those with actions),
+    # but a point removed from view leaves none, and then the assessment costs a query of its own.
+    earlier = actions[0].rating.report.assessment if actions else assessment.follows
+    return EarlierActions(assessment=earlier, colour=colour, actions=actions)

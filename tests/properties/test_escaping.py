@@ -849,3 +849,23 @@ def test_questions_and_answers_are_text_on_every_page_and_in_notify(fake_notify,
         for problem in markdown_in(value)
     ]
     assert problems == []
+
+
+# --- a follow-up's panel reads the earlier actions and the team's evidence (issue 16) -------------------------
+
+
+def test_the_earlier_actions_and_evidence_a_follow_ups_panel_reads_are_text(world):
+    cast, report, clients, _ = world
+    publish(world)
+    # Recorded directly: the delivery team's evidence form is tested on its own.
+    ReportAction.objects.filter(rating__report=report).update(evidence=evil("EVIDENCE"))
+    review_cast = make_cast(
+        service=cast.assessment.service,
+        type=AssessmentType.objects.get(slug="amber-evidence-review"),
+        follows=cast.assessment,
+        date=datetime.date(2026, 12, 1),
+    )
+    review = report_create(assessment=review_cast.assessment)
+    panel = signed_in(review_cast.lead)
+    assert_escaped(panel.get(f"/assessor/reports/{review.pk}/"), "ACTION", "EVIDENCE")
+    assert_escaped(panel.get(f"/assessor/reports/{review.pk}/points/6/"), "ACTION", "EVIDENCE")

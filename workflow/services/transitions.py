@@ -17,6 +17,7 @@ from simple_history.utils import bulk_update_with_history
 from workflow import emails
 from workflow.models import Assessment, Rating, ReportAction, ReportPage, ReportStatusChange
 from workflow.models.reports import Condition
+from workflow.services.actions_closing import actions_close_resolved
 from workflow.transitions import TRANSITIONS, ReportTransition, TransitionSpec
 
 
@@ -140,6 +141,8 @@ def _perform(
     _run(locked, transition, user, comment.strip())
     if transition.name == ReportTransition.ACCEPT:
         _start_amber_actions_clock(locked, user)
+        # A follow-up's ratings stand once accepted, published or confidential: the earlier actions they resolve close.
+        actions_close_resolved(report=locked, user=user)
         # Publishing's own conditions say whether it follows (a confidential assessment's report ends here, accepted).
         if locked.accepting_publishes:
             _publish(locked, user)

@@ -203,6 +203,8 @@ def _report_page(request, report, **comment_forms):
             "returned_by_challenge": returned is not None and returned.transition == ReportTransition.CHALLENGE,
             **_comments(user, report, **comment_forms),
             **follow_ups.decide_context(user, report, "assessor"),
+            # A follow-up's panel reads the earlier report's actions on its points, with the team's evidence.
+            "earlier": selectors.earlier_actions(report),
             # The delivery team's questions and the answers, to read.
             "clarifications": selectors.clarifications(report)
             if permissions.may_read_clarifications(user, report)
@@ -279,6 +281,7 @@ def _point_page(request, report, rating, form, **comment_forms):
             "may_add_action": rating.rating != Rating.GREEN,
             **(comments := _comments(request.user, report, **comment_forms)),
             "point_threads": comments["comments"].on_point(rating.number) if comments["comments"] else [],
+            "earlier": selectors.earlier_actions(report, number=rating.number),
         },
     )
 
