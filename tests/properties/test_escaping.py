@@ -840,3 +840,19 @@ def test_questions_and_answers_are_text_on_every_page_and_in_notify(fake_notify,
         for problem in markdown_in(value)
     ]
     assert problems == []
+
+
+# --- the service's record and the booking rules' refusals ---
+
+
+def test_the_services_record_and_a_refused_booking_show_the_words_as_text(world):
+    cast, _, clients, _ = world
+    publish(world)
+    url = f"/services/{cast.assessment.service_id}/"
+    for name in ("pm", "lead", "assessment_team", "plus"):
+        # The action is named in the open actions and in what must happen before the next booking.
+        assert_escaped(clients[name].get(url), "SERVICE", "DEPT", "ACTION")
+    refused = clients["pm"].post(
+        "/bookings/new/", {"service": cast.assessment.service_id, "kind": "assessment", "phase": "private_beta"}
+    )
+    assert_escaped(refused, "SERVICE", "ACTION")
