@@ -270,3 +270,44 @@ def may_correct_reports(user) -> bool:
 
 def may_correct_report(user, report) -> bool:
     return may_correct_reports(user) and report.status == ReportStatus.PUBLISHED and report.live
+
+
+# The service's record: every assessment of a service, the grid of its ratings, its open actions and what must happen
+# before its next booking.
+def may_read_service_record(user, service) -> bool:
+    """The service's delivery team, anyone seated on a panel of any of its assessments (a booked one not yet held
+    included, so a new panel reads it first), and the two central teams (superusers too)."""
+    if not user.is_authenticated:
+        return False
+    if is_assessment_team(user) or is_plus_team(user):
+        return True
+    if is_on_service_team(user, service):
+        return True
+    return is_assessor(user) and user.panel_seats.filter(assessment__service=service).exists()
+
+
+def is_on_service_team(user, service) -> bool:
+    return is_delivery_team_member(user) and service.pk in _teams_of(user)
+
+
+def may_see_on_record(user, report, *, own_panels: set[int]) -> bool:
+    """Whether a reader of the record (may_read_service_record) sees this report's ratings there. As can_view_report
+    for the central teams, the report's own panel (`own_panels`: the ids of the service's assessments they sit on,
+    fetched once for the whole record) and the delivery team, who see it once shared with them. A panel of another
+    of the service's assessments sees it once the delivery team has accepted it, when its ratings are settled: what
+    a new panel reads before the assessment."""
+    if is_assessment_team(user) or is_plus_team(user):
+        return True
+    if is_assessor(user) and report.assessment_id in own_panels:
+        return True
+    if is_delivery_team_member(user) and report.assessment.service_id in _teams_of(user):
+        return report.status in TEAM_SEES_FROM
+    return report.status in ReportStatus.accepted_by_delivery_team()
+
+
+def _teams_of(user) -> frozenset[int]:
+    """The services whose delivery team the person is on, fetched once per request (as _in_group does groups)."""
+    teams = getattr(user, "_service_ids_on_team", None)
+    if teams is None:
+        teams = user._service_ids_on_team = frozenset(user.delivery_teams.values_list("service_id", flat=True))
+    return teams

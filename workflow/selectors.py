@@ -20,6 +20,7 @@ from workflow.models import (
     FollowUpRequest,
     PanelMember,
     PanelRole,
+    PointRating,
     Rating,
     ReportAction,
     ReportActionStatus,
@@ -630,3 +631,121 @@ def earlier_actions(report: ReportPage, *, number: int | None = None) -> Earlier
     # but a point removed from view leaves none, and then the assessment costs a query of its own.
     earlier = actions[0].rating.report.assessment if actions else assessment.follows
     return EarlierActions(assessment=earlier, colour=colour, actions=actions)
+
+
+# --- the service's record: its assessments, the grid of ratings, its open actions -----------------------------------
+#
+# One read of the service's assessments serves the record page and the booking rules (workflow.booking_rules), in a
+# fixed number of queries whatever the number of assessments.
+
+
+def service_assessments(service) -> list[Assessment]:
+    """Every assessment of the service, oldest first (then in the order made), with its type, its report (when
+    started) and the report's ratings in point order with their actions."""
+    ratings = PointRating.objects.order_by("number").prefetch_related(
+        Prefetch("actions", queryset=ReportAction.objects.order_by("created_at", "pk"))
+    )
+    reports = ReportPage.objects.prefetch_related(Prefetch("ratings", queryset=ratings))
+    return list(
+        Assessment.objects.filter(service=service)
+        .select_related("type")
+        .prefetch_related(Prefetch("report", queryset=reports))
+        .order_by("date", "pk")
+    )
+
+
+@dataclass
+class RecordColumn:
+    """An assessment on the record, with its report when started and whether the reader may see its ratings."""
+
+    assessment: Assessment
+    report: ReportPage | None
+    visible: bool
+    # The reader's page for the report, set by the view (one per audience); "" when they have none.
+    link: str = ""
+
+    @property
+    def result(self) -> str:
+        """The overall rating, once the reader may see it and the panel has given it; "" otherwise."""
+        return self.report.overall_rating if self.visible and self.report is not None else ""
+
+
+@dataclass(frozen=True)
+class RecordCell:
+    rating: str  # "green", "amber", "red", or "" when there is no rating to show
+    words: str  # "Not in scope", "Not rated yet", "Not available yet" (to this reader), or "" for a rating
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    number: int
+    title: str
+    cells: list[RecordCell]
+
+
+@dataclass
+class ServiceRecord:
+    service: object
+    assessments: list[Assessment]
+    columns: list[RecordColumn]
+    rows: list[RecordRow]
+    open_actions: list[ActionRow]
+    # The service's assessments the reader sits on the panel of.
+    own_panels: set[int]
+
+
+def _record_cell(column: RecordColumn, rating) -> RecordCell:
+    if column.report is None or column.report.status == ReportStatus.DRAFT:
+        return RecordCell("", "Not rated yet")
+    if not column.visible:
+        return RecordCell("", "Not available yet")
+    if rating is None:
+        return RecordCell("", "Not in scope")
+    return RecordCell(rating.rating, "" if rating.rating else "Not rated yet")
+
+
+def service_record(service, user, *, today: datetime.date | None = None) -> ServiceRecord:
+    """The service's record as this person may read it (permissions.may_read_service_record): each report's ratings
+    only where permissions.may_see_on_record lets them."""
+    assessments = service_assessments(service)
+    own_panels = set(
+        PanelMember.objects.filter(user=user, assessment__service=service).values_list("assessment_id", flat=True)
+    )
+    columns = []
+    for assessment in assessments:
+        report = getattr(assessment, "report", None)
+        visible = report is not None and permissions.may_see_on_record(user, report, own_panels=own_panels)
+        columns.append(RecordColumn(assessment=assessment, report=report, visible=visible))
+    titles, by_column = {}, []
+    for column in columns:
+        ratings = {rating.number: rating for rating in column.report.ratings.all()} if column.report else {}
+        titles.update({number: rating.title for number, rating in ratings.items()})
+        by_column.append(ratings)
+    rows = [
+        RecordRow(
+            number=number,
+            title=title,
+            cells=[
+                _record_cell(column, ratings.get(number)) for column, ratings in zip(columns, by_column, strict=True)
+            ],
+        )
+        for number, title in sorted(titles.items())
+    ]
+    today = _today(today)
+    actions = [
+        ActionRow(action=action, due=_action_due(action), today=today)
+        for column in columns
+        if column.visible and column.report.status in ReportStatus.accepted_by_delivery_team()
+        for rating in column.report.ratings.all()
+        for action in rating.actions.all()
+        if action.status == ReportActionStatus.OPEN
+    ]
+    actions.sort(key=lambda row: (row.due is None, row.due or today, row.action.rating.number, row.action.pk))
+    return ServiceRecord(
+        service=service,
+        assessments=assessments,
+        columns=columns,
+        rows=rows,
+        open_actions=actions,
+        own_panels=own_panels,
+    )

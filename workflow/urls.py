@@ -13,5 +13,6 @@ urlpatterns = [
     path("assessment-team/", include(("workflow.views.assessment_team", "assessment_team"))),
     path("plus/", include(("workflow.views.plus", "plus"))),
     path("bookings/", include(("workflow.views.booking", "booking"))),
+    path("services/", include(("workflow.views.services", "records"))),
     path("sign-in/", include(("workflow.views.signin", "signin"))),
 ]

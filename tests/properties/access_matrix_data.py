@@ -403,6 +403,14 @@ MATRIX: dict[str, Row | list[Row]] = {
         data=BOOKING,
     ),
 
+    # The service's record: its delivery team, anyone on a panel of any of its assessments, the central teams.
+    "services/<row_id:service_id>/": Row(
+        "/services/{service}/",
+        get=(SIGN_IN, 404, 200, 404, 200, 200, 200, 200, 200),
+        post=(SIGN_IN, *(405,) * 8),
+        data={},
+    ),
+
     # GOV.UK Notify's delivery receipts: the bearer token, not a session, is what counts.
     "notify/callback/": Row("/notify/callback/", get=everyone(405), post=everyone(401), data=RECEIPT),
 

@@ -869,3 +869,19 @@ def test_the_earlier_actions_and_evidence_a_follow_ups_panel_reads_are_text(worl
     panel = signed_in(review_cast.lead)
     assert_escaped(panel.get(f"/assessor/reports/{review.pk}/"), "ACTION", "EVIDENCE")
     assert_escaped(panel.get(f"/assessor/reports/{review.pk}/points/6/"), "ACTION", "EVIDENCE")
+
+
+# --- the service's record and the booking rules' refusals ---
+
+
+def test_the_services_record_and_a_refused_booking_show_the_words_as_text(world):
+    cast, _, clients, _ = world
+    publish(world)
+    url = f"/services/{cast.assessment.service_id}/"
+    for name in ("pm", "lead", "assessment_team", "plus"):
+        # The action is named in the open actions and in what must happen before the next booking.
+        assert_escaped(clients[name].get(url), "SERVICE", "DEPT", "ACTION")
+    refused = clients["pm"].post(
+        "/bookings/new/", {"service": cast.assessment.service_id, "kind": "assessment", "phase": "private_beta"}
+    )
+    assert_escaped(refused, "SERVICE", "ACTION")

@@ -17,10 +17,10 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from cms.dates import AdminDateInput, DateField
 from cms.models import PointsInScope
-from workflow import permissions, roles
+from workflow import booking_rules, permissions, roles
 from workflow.forms.base import PointNumbersField
 from workflow.models import Assessment, BookingRequest, BookingStatus, PanelRole
-from workflow.services.booking import BookingRefused, booking_accept, booking_reject, open_amber_actions
+from workflow.services.booking import BookingRefused, booking_accept, booking_reject
 
 
 def _assessors():
@@ -108,7 +108,20 @@ class DecideView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(booking=self.booking, open_amber_actions=open_amber_actions(self.booking.service))
+        # What the booking rules would refuse if the request were accepted now, each linked to its point or action on
+        # the team's report page; the request may still be rejected.
+        blockers = booking_rules.booking_blockers(
+            service=self.booking.service,
+            assessment_type=self.booking.type,
+            phase=self.booking.phase,
+            follows=self.booking.follows,
+            deciding=self.booking,
+        )
+        context.update(
+            booking=self.booking,
+            blockers=[(blocker.words, blocker.link("assessment_team:report")) for blocker in blockers],
+            record_url=reverse("records:service", args=[self.booking.service_id]),
+        )
         return context
 
     def form_valid(self, form):

@@ -4,11 +4,13 @@ permissions, given in workflow.roles)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
 from cms.admin_views import RefusingProtectedDelete
 from workflow import permissions, roles
@@ -80,10 +82,22 @@ class DepartmentViewSet(WorkflowModelViewSet):
     ordering = ["name"]
 
 
+class RecordLinkInspectView(generic.InspectView):
+    """A service's or an assessment's page links to the service's record (workflow.views.services)."""
+
+    def get_header_buttons(self):
+        service_id = self.object.pk if isinstance(self.object, Service) else self.object.service_id
+        record = HeaderButton(
+            "The service’s record", url=reverse("records:service", args=[service_id]), icon_name="doc-full"
+        )
+        return [record, *super().get_header_buttons()]
+
+
 class ServiceViewSet(WorkflowModelViewSet):
     model = Service
     name = "services"
     icon = "site"
+    inspect_view_class = RecordLinkInspectView
     form_fields = ["name", "department", "description", "users"]
     list_display = ["name", "department"]
     list_filter = ["department"]
@@ -114,6 +128,7 @@ class AssessmentViewSet(WorkflowModelViewSet):
     name = "assessments"
     icon = "clipboard-list"
     index_view_class = AssessmentIndexView
+    inspect_view_class = RecordLinkInspectView
     form_fields = ["service", "type", "phase", "date", "follows", "points_chosen", "confidential"]
     list_filter = ["type", "phase", "confidential", "service__department", "date"]
     search_fields = ["service__name", "service__department__name"]

@@ -2,9 +2,9 @@
 accepts (with a date and a panel, which makes the assessment, its panel and its draft report) or rejects with a
 reason.
 
-A request for a new assessment is refused while amber actions from the service's last assessment are still open:
-the refusal lists them, so the team knows what to close first. They do not block a follow-up (a reassessment of
-red points, an amber evidence review), which is how those points are looked at again."""
+What may be booked is workflow.booking_rules' to say (red points stop the next phase, open amber actions stop all but
+a follow-up, ...): a request is refused, and an answer refused, by the same rules, each blocker naming its point or
+action."""
 
 import datetime
 
@@ -13,16 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.models import AssessmentType
-from workflow import emails, permissions
+from workflow import booking_rules, emails, permissions
 from workflow.models import (
     Assessment,
     BookingRequest,
     BookingStatus,
     PanelMember,
-    Rating,
-    ReportAction,
-    ReportActionStatus,
-    ReportStatus,
     Service,
 )
 from workflow.models.assessments import default_type
@@ -31,46 +27,17 @@ from .reports import report_create
 
 
 class BookingRefused(Exception):
-    """The request or decision cannot be made; `reasons` say why in plain words."""
+    """The request or decision cannot be made; `reasons` say why in plain words, and `blockers` (when the booking
+    rules refused it) say which point or action each is about, for the page to link to."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], *, blockers: list[booking_rules.Blocker] | None = None):
         self.reasons = reasons
+        self.blockers = blockers or []
         super().__init__(" ".join(reasons))
 
-
-def last_assessment(service: Service) -> Assessment | None:
-    """The service's most recent assessment that has a report."""
-    return service.assessments.filter(report__isnull=False).order_by("-date", "-pk").first()
-
-
-def open_amber_actions(service: Service) -> list[ReportAction]:
-    last = last_assessment(service)
-    if last is None:
-        return []
-    return list(
-        ReportAction.objects.filter(
-            rating__report__assessment=last, rating__rating=Rating.AMBER, status=ReportActionStatus.OPEN
-        ).select_related("rating")
-    )
-
-
-def points_rated(assessment: Assessment, rating: str) -> list[int]:
-    return list(
-        assessment.report.ratings.filter(rating=rating).values_list("number", flat=True)
-        if hasattr(assessment, "report")
-        else []
-    )
-
-
-def _follow_up_refusal(kind: AssessmentType, follows: Assessment | None, service: Service) -> str | None:
-    name = kind.name.lower()
-    if follows is None or follows.service_id != service.pk:
-        return f"Choose the assessment of your service whose {kind.scope} points the {name} looks at."
-    if not points_rated(follows, kind.scope):
-        return f"That assessment has no {kind.scope} points for a {name}."
-    if follows.report.status not in ReportStatus.accepted_by_delivery_team():
-        return f"A {name} can be booked once the report of the assessment is accepted."
-    return None
+    @classmethod
+    def by_rules(cls, blockers: list[booking_rules.Blocker]) -> "BookingRefused":
+        return cls([blocker.words for blocker in blockers], blockers=blockers)
 
 
 @transaction.atomic
@@ -88,25 +55,14 @@ def booking_request(
         raise PermissionDenied("Only the service's delivery team can ask for its assessment.")
     Service.objects.select_for_update().filter(pk=service.pk).first()  # one request at a time per service
     assessment_type = assessment_type or default_type(follows=None)
-    reasons = []
-    if assessment_type.follows_an_assessment:
-        follows = follows or last_assessment(service)
-        refusal = _follow_up_refusal(assessment_type, follows, service)
-        if refusal:
-            reasons.append(refusal)
-    else:
-        follows = None
-        actions = open_amber_actions(service)
-        if actions:
-            listed = "; ".join(f"point {action.rating.number}: {action.description}" for action in actions)
-            reasons.append(
-                f"You cannot book an assessment while amber actions from your last assessment are open. "
-                f"Close these first: {listed}."
-            )
-    if service.booking_requests.filter(status=BookingStatus.REQUESTED).exists():
-        reasons.append("Your service already has a request waiting for an answer.")
-    if reasons:
-        raise BookingRefused(reasons)
+    standing = booking_rules.Standing.of(service)
+    # A follow-up looks again at the assessment the team names, or the one that rated its points; nothing else does.
+    follows = (follows or standing.follow_up_target(assessment_type)) if assessment_type.follows_an_assessment else None
+    blockers = booking_rules.booking_blockers(
+        service=service, assessment_type=assessment_type, phase=phase, follows=follows, standing=standing
+    )
+    if blockers:
+        raise BookingRefused.by_rules(blockers)
     booking = BookingRequest.objects.create(
         service=service,
         requested_by=user,
@@ -143,6 +99,16 @@ def booking_accept(
     confidential one's report is never published. `points_chosen` are the points of a type whose points are
     chosen when booking."""
     booking = _open_for_decision(booking, user)
+    # The service may have moved on since the team asked (an action reopened, a point rated red): the same rules.
+    blockers = booking_rules.booking_blockers(
+        service=booking.service,
+        assessment_type=booking.type,
+        phase=booking.phase,
+        follows=booking.follows,
+        deciding=booking,
+    )
+    if blockers:
+        raise BookingRefused.by_rules(blockers)
     assessment = Assessment(
         service=booking.service,
         phase=booking.phase,

@@ -94,6 +94,7 @@ def new(request):
     services = _services(request.user)
     # Bound on every POST, even an empty one, so that a post without fields is told what is missing.
     form = BookingForm(request.POST if request.method == "POST" else None, services=services)
+    blockers, refused_service = [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -106,12 +107,20 @@ def new(request):
                 notes=data["notes"],
             )
         except BookingRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
+            # Each reason links to its point or action on the team's report page; one about the booking as a whole,
+            # to the choice of what to book.
+            blockers = [(blocker.words, blocker.link("delivery:report")) for blocker in refused.blockers] or [
+                (reason, "") for reason in refused.reasons
+            ]
+            refused_service = data["service"]
         else:
             messages.success(request, "Your request has been sent to the service assessment team.")
             return redirect("booking:index")
-    return render(request, "workflow/booking/new.html", {"form": form})
+    return render(
+        request,
+        "workflow/booking/new.html",
+        {"form": form, "blockers": blockers, "refused_service": refused_service, "page_errors": bool(blockers)},
+    )
 
 
 urlpatterns = [
