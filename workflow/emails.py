@@ -30,6 +30,7 @@ from notify.models import OutboxEmail, OutboxStatus
 from notify.outbox import NewEmail
 from workflow import deadlines, permissions, roles, selectors
 from workflow.models import (
+    ActionUpdateKind,
     Assessment,
     BookingRequest,
     BookingStatus,
@@ -813,6 +814,74 @@ def clarification_answered(clarification) -> list[NewEmail]:
             report=report,
         )
         for recipient in recipients([clarification.asked_by])
+    ]
+
+
+# --- the delivery team's work on its actions, and their review ---------------------------------------------------
+
+
+def _about_action(action: ReportAction) -> dict[str, str]:
+    rating = action.rating
+    return {"point": f"point {rating.number} ({rating.title})", "action": action.description}
+
+
+def _action_link(action: ReportAction, audience: str) -> str:
+    # Straight to the action on the report page, where its thread is (and, for a reviewer, the form).
+    return f"{report_link(action.rating.report, audience)}#action-{action.pk}"
+
+
+def action_ready_for_review_emails(update) -> list[NewEmail]:
+    """The lead assessor and the service assessment team hear that an action waits for their review, with what the
+    team has written since it was last reviewed."""
+    action = update.action
+    assessment = Assessment.objects.select_related("service", "type").get(pk=action.rating.report.assessment_id)
+    progress = "\n\n".join(said.text for said in selectors.team_words_since_review(action))
+    emails = []
+    for people, audience in ((lead_assessor(assessment), "assessor"), (assessment_team(), "assessment_team")):
+        for recipient in recipients(people):
+            personalisation = {
+                **_about(assessment, recipient),
+                **_about_action(action),
+                "progress": progress,
+                "report_link": _action_link(action, audience),
+            }
+            emails.append(
+                _email(
+                    kinds.ACTION_READY_FOR_REVIEW,
+                    recipient,
+                    f"action-update:{update.pk}",
+                    personalisation,
+                    report=action.rating.report,
+                )
+            )
+    return emails
+
+
+ACTION_ACCEPTED = "Accepted: the action is closed."
+ACTION_MORE_NEEDED = "More is needed:"
+
+
+def action_reviewed_emails(update) -> list[NewEmail]:
+    """The delivery team (its product and delivery managers and its SRO) hears the review: accepted, which closed the
+    action, or more needed, with the reviewer's comment."""
+    action = update.action
+    assessment = Assessment.objects.select_related("service", "type").get(pk=action.rating.report.assessment_id)
+    decision = ACTION_ACCEPTED if update.kind == ActionUpdateKind.ACCEPTED else ACTION_MORE_NEEDED
+    return [
+        _email(
+            kinds.ACTION_REVIEWED,
+            recipient,
+            f"action-update:{update.pk}",
+            {
+                **_about(assessment, recipient),
+                **_about_action(action),
+                "decision": decision,
+                "comment": update.text,
+                "report_link": _action_link(action, "delivery"),
+            },
+            report=action.rating.report,
+        )
+        for recipient in recipients(delivery_team(assessment, SHARED_WITH))
     ]
 
 

@@ -311,3 +311,22 @@ def _teams_of(user) -> frozenset[int]:
     if teams is None:
         teams = user._service_ids_on_team = frozenset(user.delivery_teams.values_list("service_id", flat=True))
     return teams
+
+
+# --- actions after the report: the delivery team's progress and evidence, and the review that closes them --------
+# Withdrawing the report takes its public page down, not the acceptance: its actions stand, and are still worked.
+def may_see_action_work(user, report) -> bool:
+    """The delivery team (its SRO and members too) reads each action's state and thread once it has accepted."""
+    return report.status in ReportStatus.accepted_by_delivery_team() and is_on_delivery_team(user, report)
+
+
+def may_record_action_progress(user, report) -> bool:
+    """The product or delivery manager, who answer for the team, record what was done and ask for a review."""
+    return report.status in ReportStatus.accepted_by_delivery_team() and is_responder(user, report)
+
+
+def may_review_actions(user, report) -> bool:
+    """The lead assessor of the report's panel, or the service assessment team, accept the evidence or ask for more."""
+    return report.status in ReportStatus.accepted_by_delivery_team() and (
+        is_lead_assessor(user, report) or is_assessment_team(user)
+    )

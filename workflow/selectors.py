@@ -14,6 +14,8 @@ from django.utils.dateformat import format as format_date
 from notify.models import OutboxEmail
 from workflow import deadlines, permissions
 from workflow.models import (
+    ActionUpdate,
+    ActionUpdateKind,
     Assessment,
     ChallengeMeeting,
     Clarification,
@@ -749,3 +751,60 @@ def service_record(service, user, *, today: datetime.date | None = None) -> Serv
         open_actions=actions,
         own_panels=own_panels,
     )
+
+
+# --- the delivery team's work on its actions, and their review ------------------------------------------------------
+
+
+def report_actions_with_threads(report: ReportPage) -> list[ReportAction]:
+    """The report's actions in point order, each with its thread (`updates`, oldest first, with who wrote each) and
+    who closed it, for the pages that show their state."""
+    return list(
+        ReportAction.objects.filter(rating__report=report)
+        .select_related("rating", "closed_by", "closed_by_report")
+        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.select_related("by").order_by("at", "pk")))
+        .order_by("rating__number", "created_at", "pk")
+    )
+
+
+def actions_waiting_for_review(report: ReportPage | None = None) -> QuerySet[ReportAction]:
+    """Open actions the delivery team has marked ready for review, of accepted reports: of one report, or of all."""
+    actions = ReportAction.objects.filter(
+        status=ReportActionStatus.OPEN,
+        ready_for_review_at__isnull=False,
+        rating__report__status__in=ReportStatus.accepted_by_delivery_team(),
+    )
+    return actions.filter(rating__report=report) if report is not None else actions
+
+
+def actions_waiting_for_lead_review(user) -> QuerySet[ReportAction]:
+    """Those of the reports whose panel this person leads."""
+    return actions_waiting_for_review().filter(
+        rating__report__assessment__panel_members__user=user,
+        rating__report__assessment__panel_members__role=PanelRole.LEAD,
+    )
+
+
+def team_words_since_review(action: ReportAction) -> list[ActionUpdate]:
+    """What the team has written since the action was last reviewed (all of it, if never): what a reviewer reads."""
+    updates = list(action.updates.select_related("by").order_by("at", "pk"))
+    reviews = [index for index, update in enumerate(updates) if update.is_review]
+    since = updates[reviews[-1] + 1 :] if reviews else updates
+    return [update for update in since if update.kind in (ActionUpdateKind.PROGRESS, ActionUpdateKind.READY_FOR_REVIEW)]
+
+
+@dataclass(frozen=True)
+class ReportWaiting:
+    report: ReportPage
+    count: int
+
+
+def reports_with_actions_waiting(actions: QuerySet[ReportAction]) -> list[ReportWaiting]:
+    """The reports of these actions waiting for review, each with how many, longest waiting first: for dashboards."""
+    counts: dict[int, int] = {}
+    first: dict[int, datetime.datetime] = {}
+    for report_id, ready_at in actions.values_list("rating__report_id", "ready_for_review_at"):
+        counts[report_id] = counts.get(report_id, 0) + 1
+        first[report_id] = min(first.get(report_id, ready_at), ready_at)
+    reports = _reports().filter(pk__in=counts).in_bulk()
+    return [ReportWaiting(reports[pk], counts[pk]) for pk in sorted(counts, key=lambda pk: first[pk]) if pk in reports]

@@ -79,6 +79,8 @@ MEETING = {
     "version": "0",
 }
 FOLLOW_UP = {"support": "call", "actions": "{published_action}", "details": "Help with point 6, please."}
+ACTION_PROGRESS = {"text": "We fixed it: https://example.gov.uk/evidence", "ready_for_review": "on"}
+ACTION_REVIEW = {"version": "{ready_action_version}", "decision": "accepted", "comment": "Well evidenced."}
 FOLLOW_UP_OUTCOME = {"decision": "arranged", "outcome": "A call on Monday at 10am."}
 QUESTION = {"about": "whole", "question": "What would make point 6 green?"}
 OVERALL = {"version": "{draft_version}", "overall_rating": "red", "reason": "Point 6 puts users at risk."}
@@ -361,6 +363,67 @@ MATRIX: dict[str, Row | list[Row]] = {
               "302 /assessment-team/reports/{published}/ !"),
         data=FOLLOW_UP_OUTCOME,
     ),
+    # The delivery team's actions once it has accepted: the product or delivery manager records progress and asks for
+    # a review; the lead assessor (on the assessor's pages) and the service assessment team (on theirs) review.
+    # Anyone else, and everyone before the report is accepted: not found.
+    "team/reports/<row_id:report_id>/actions/<row_id:action_id>/": [
+        Row(
+            "/team/reports/{published}/actions/{published_action}/",
+            get=(SIGN_IN, 404, 200, 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, "302 /team/reports/{published}/ !", 404, 404, 404, 404, 404, 404),
+            data=ACTION_PROGRESS,
+        ),
+        # Waiting for its review: the page says so, and a post is refused with the text kept.
+        Row(
+            "/team/reports/{published}/actions/{ready_action}/",
+            get=(SIGN_IN, 404, 200, 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, 200, 404, 404, 404, 404, 404, 404),
+            data=ACTION_PROGRESS,
+        ),
+        Row(
+            "/team/reports/{shared}/actions/{shared_action}/",
+            get=(SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+            data=ACTION_PROGRESS,
+        ),
+        # Another report's action, by this report's address.
+        Row(
+            "/team/reports/{published}/actions/{shared_action}/",
+            get=(SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+            data=ACTION_PROGRESS,
+        ),
+    ],
+    "assessor/reports/<row_id:report_id>/actions/<row_id:action_id>/review/": [
+        Row(
+            "/assessor/reports/{published}/actions/{ready_action}/review/",
+            get=(SIGN_IN, 404, 404, 404, 404, 200, 404, 404, 404),
+            post=(SIGN_IN, 404, 404, 404, 404, "302 /assessor/reports/{published}/ !", 404, 404, 404),
+            data=ACTION_REVIEW,
+        ),
+        Row(
+            "/assessor/reports/{shared}/actions/{shared_action}/review/",
+            get=(SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+            post=(SIGN_IN, 404, 404, 404, 404, 404, 404, 404, 404),
+            data=ACTION_REVIEW,
+        ),
+    ],
+    "assessment-team/reports/<row_id:report_id>/actions/<row_id:action_id>/review/": [
+        Row(
+            "/assessment-team/reports/{published}/actions/{ready_action}/review/",
+            get=(SIGN_IN, 404, 404, 404, 404, 404, 200, 404, 200),
+            post=(SIGN_IN, 404, 404, 404, 404, 404, "302 /assessment-team/reports/{published}/ !", 404,
+                  "302 /assessment-team/reports/{published}/ !"),
+            data=ACTION_REVIEW,
+        ),
+        # Not waiting for review: the page says so, and a review is refused with what was typed kept.
+        Row(
+            "/assessment-team/reports/{published}/actions/{published_action}/review/",
+            get=(SIGN_IN, 404, 404, 404, 404, 404, 200, 404, 200),
+            post=(SIGN_IN, 404, 404, 404, 404, 404, 200, 404, 200),
+            data=ACTION_REVIEW,
+        ),
+    ],
     # After publishing: the service assessment team corrects or withdraws a published report; to anyone else, not found.
     "assessment-team/reports/<row_id:report_id>/correct/": Row(
         "/assessment-team/reports/{published}/correct/",

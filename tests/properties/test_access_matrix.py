@@ -223,6 +223,7 @@ def build_world():
         ReportStatus,
     )
     from workflow.services import feedback
+    from workflow.services.actions import action_record_progress
     from workflow.services.booking import booking_request
     from workflow.services.clarifications import clarification_ask
     from workflow.services.comments import comment_add
@@ -251,6 +252,11 @@ def build_world():
     follow_up = follow_up_request(
         report=published, user=cast.product_manager, support="call", actions=[published_action], details="Point 6."
     )
+    # The delivery team's work on its actions: one open (published_action), one waiting for review.
+    ready_action = ReportAction.objects.create(rating=published_action.rating, description="Test with users.")
+    action_record_progress(action=ready_action, user=cast.product_manager, text="Tested.", ready_for_review=True)
+    ready_action.refresh_from_db()
+    shared_action = ReportAction.objects.filter(rating__report=reports[ReportStatus.SHARED]).get()
     challenged_comment = comment_add(
         report=reports[ReportStatus.CHALLENGED], user=cast.lead, text="The team is right.", point_number=6
     )
@@ -288,6 +294,9 @@ def build_world():
         "challenged_comment": challenged_comment.pk,
         "published_action": published_action.pk,
         "follow_up": follow_up.pk,
+        "ready_action": ready_action.pk,
+        "ready_action_version": ready_action.version,
+        "shared_action": shared_action.pk,
         "question": question.pk,
         "action_version": action.version,
         "fresh": cast.assessment.pk,
@@ -382,6 +391,7 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
     from cms.models import AssessmentType, ReportForm, ServiceStandard, ServiceStandardPoint
     from notify.models import NotifyTemplates, OutboxEmail
     from workflow.models import (
+        ActionUpdate,
         Assessment,
         BookingRequest,
         Clarification,
@@ -413,7 +423,8 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         Page: ("title", "slug", "live", "locked", "has_unpublished_changes", "path"),
         ReportPage: ("status", "version", "overall_rating", "service_description", "service_users", "answers"),
         PointRating: ("rating", "version", "done_well", "to_improve", "answers"),
-        ReportAction: ("description", "version", "status", "due_date"),
+        ReportAction: ("description", "version", "status", "due_date", "ready_for_review_at", "closed_at"),
+        ActionUpdate: ("action_id", "kind", "text"),
         ReportStatusChange: ("transition",),
         ReportComment: ("text", "point_number", "parent_id", "resolved_at", "resolved_by_id"),
         ReportCorrection: ("report_id", "note", "made_by_id"),

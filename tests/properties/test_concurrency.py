@@ -548,3 +548,39 @@ def test_two_answers_to_one_question_at_once_one_lands_and_the_other_is_told(fak
     assert (now.answer, now.answered_by_id) == (answered[0].answer, answered[0].answered_by_id)
     assert "answered this question on" in refused[0].reason
     assert OutboxEmail.objects.filter(kind="clarification_answered").count() == 1
+
+
+# --- two reviews of one action -------------------------------------------------------------------------------------
+
+
+@racing
+def test_the_lead_and_the_team_reviewing_one_action_at_once_one_wins(fake_notify, attempt):
+    from workflow.models import ActionUpdate, ActionUpdateKind
+    from workflow.services.actions import action_record_progress
+
+    cast = make_cast()
+    report = report_in(ReportStatus.PUBLISHED, cast)
+    action = ReportAction.objects.get(rating__report=report)
+    action_record_progress(action=action, user=cast.product_manager, text="Done.", ready_for_review=True)
+    action.refresh_from_db()
+    lead, team = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    lead.force_login(cast.lead)
+    team.force_login(cast.assessment_team)
+
+    outcomes = race(
+        lambda: lead.post(
+            reverse("assessor:action_review", args=[report.pk, action.pk]),
+            {"version": action.version, "decision": "accepted", "comment": ""},
+        ),
+        lambda: team.post(
+            reverse("assessment_team:action_review", args=[report.pk, action.pk]),
+            {"version": action.version, "decision": "more_needed", "comment": "Show the tests."},
+        ),
+    )
+
+    codes = sorted(response.status_code for response in outcomes)
+    assert codes == [200, 302], outcomes
+    loser = next(response for response in outcomes if response.status_code == 200)
+    assert "has not been saved" in text(loser)
+    assert ActionUpdate.objects.filter(kind__in=ActionUpdateKind.reviews()).count() == 1
+    assert OutboxEmail.objects.filter(kind="action_reviewed").count() == 3  # the PM, the DM and the SRO

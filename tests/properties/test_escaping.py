@@ -885,3 +885,79 @@ def test_the_services_record_and_a_refused_booking_show_the_words_as_text(world)
         "/bookings/new/", {"service": cast.assessment.service_id, "kind": "assessment", "phase": "private_beta"}
     )
     assert_escaped(refused, "SERVICE", "ACTION")
+
+
+# --- the delivery team's work on its actions, and their review ----------------------------------------------------
+
+HOSTILE_LINK = 'https://evil.example/"onmouseover="alert(1) javascript:alert(2) www.example.com/<b>'
+
+
+def test_action_progress_and_reviews_are_text_on_every_page_and_in_notify(world, fake_notify):
+    cast, report, clients, step = world
+    report = publish(world)
+    pm, lead, team = clients["pm"], clients["lead"], clients["assessment_team"]
+    action = ReportAction.objects.get(rating__report=report)
+    record = f"/team/reports/{report.pk}/actions/{action.pk}/"
+
+    assert_escaped(pm.get(record), "ACTION")
+    refused = pm.post(record, {"text": evil("LONG") + "x" * 5_000})
+    assert_escaped(refused, "LONG", "ACTION")
+    step(pm, record, {"text": evil("PROGRESS") + " " + HOSTILE_LINK})
+    step(pm, record, {"text": evil("EVIDENCE"), "ready_for_review": "on"})
+    for client, page in ((pm, f"/team/reports/{report.pk}/"), (lead, f"/assessor/reports/{report.pk}/")):
+        response = client.get(page)
+        assert_escaped(response, "PROGRESS", "EVIDENCE", "ACTION", "PRODUCTMANAGER")
+        text = response.content.decode()
+        # The address becomes a link that ends where the address does; nothing else becomes one.
+        assert '<a href="https://evil.example/" rel="nofollow">https://evil.example/</a>&quot;onmouseover=' in text
+        assert 'href="javascript' not in text and "<b>" not in text
+    review = f"/assessor/reports/{report.pk}/actions/{action.pk}/review/"
+    action.refresh_from_db()
+    refused = lead.post(
+        review, {"version": action.version, "decision": "more_needed", "comment": evil("NOPE") + "x" * 5_000}
+    )
+    assert_escaped(refused, "NOPE", "EVIDENCE", "ACTION")
+    step(lead, review, {"version": action.version, "decision": "more_needed", "comment": evil("MORE")})
+    assert_escaped(pm.get(f"/team/reports/{report.pk}/"), "MORE", "EVIDENCE", "LEAD")
+    assert_escaped(team.get(f"/assessment-team/reports/{report.pk}/"), "MORE", "EVIDENCE", "LEAD")
+    assert_escaped(team.get("/admin/audit/?what=action_update"), "MORE")
+
+    # Notify escapes HTML itself: the text goes as typed.
+    [ready, *_] = sent(fake_notify, kinds.ACTION_READY_FOR_REVIEW)
+    assert evil("EVIDENCE") in ready["personalisation"]["progress"]
+    assert ready["personalisation"]["action"] == evil("ACTION")
+    [reviewed, *_] = sent(fake_notify, kinds.ACTION_REVIEWED)
+    assert reviewed["personalisation"]["comment"] == evil("MORE")
+
+
+def test_action_personalisation_is_plain_text(fake_notify, django_capture_on_commit_callbacks):
+    cast = make_cast()
+    report = report_in("published", cast)
+    action = ReportAction.objects.get(rating__report=report)
+    ReportAction.objects.filter(pk=action.pk).update(description=MARKDOWN)
+    pm, lead = signed_in(cast.product_manager), signed_in(cast.lead)
+
+    def step(client, url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data)
+            assert response.status_code == 302, response.content.decode()[:2000]
+
+    step(pm, f"/team/reports/{report.pk}/actions/{action.pk}/", {"text": MARKDOWN, "ready_for_review": "on"})
+    action.refresh_from_db()
+    step(
+        lead,
+        f"/assessor/reports/{report.pk}/actions/{action.pk}/review/",
+        {"version": action.version, "decision": "more_needed", "comment": MARKDOWN},
+    )
+    kinds_sent = (kinds.ACTION_READY_FOR_REVIEW, kinds.ACTION_REVIEWED)
+    problems = [
+        f"{email['subject']} / {key}: {problem}"
+        for kind in kinds_sent
+        for email in sent(fake_notify, kind)
+        for key, value in email["personalisation"].items()
+        for problem in markdown_in(value)
+    ]
+    assert all(sent(fake_notify, kind) for kind in kinds_sent)
+    assert problems == []
+    assert visible(sent(fake_notify, kinds.ACTION_READY_FOR_REVIEW)[0]["personalisation"]["progress"]) == MARKDOWN
+    assert visible(sent(fake_notify, kinds.ACTION_REVIEWED)[0]["personalisation"]["comment"]) == MARKDOWN

@@ -1136,3 +1136,96 @@ def test_answering_a_question():
             assert_refusal_explained(response)
 
     check()
+
+
+# --- the delivery team's work on its actions, and their review ----------------------------------------------------
+
+
+def action_state() -> dict:
+    from workflow.models import ActionUpdate
+
+    return {
+        "actions": sorted(
+            ReportAction.objects.values_list("pk", "status", "version", "ready_for_review_at", "closed_at", "evidence")
+        ),
+        "updates": sorted(ActionUpdate.objects.values_list("pk", "action_id", "kind", "text", "by_id")),
+        "outbox": sorted(OutboxEmail.objects.values_list("pk", "kind")),
+    }
+
+
+def test_recording_progress_on_an_action(accepted):
+    from workflow.models import ActionUpdate
+
+    cast, report, other_reports_action = accepted
+    action = ReportAction.objects.filter(rating__report=report).order_by("pk").first()
+    client = signed_in(cast.product_manager)
+    url = f"/team/reports/{report.pk}/actions/{action.pk}/"
+
+    @hostile(30)
+    @given(
+        data=form(text=st.just("Fixed: https://example.gov.uk/evidence"), ready_for_review=st.sampled_from(["on", ""])),
+        urlencoded=st.booleans(),
+    )
+    @example(data={"text": [f"Fixed{NUL}"], "ready_for_review": ["on"]}, urlencoded=0)
+    @example(data={"text": ["x" * 5_001]}, urlencoded=0)
+    @example(data={"text": ['<script>alert(1)</script> https://example.gov.uk/"><b>']}, urlencoded=0)
+    @rolled_back
+    def check(data, urlencoded):
+        before = action_state()
+        response = post(client, url, data, urlencoded)
+        after = action_state()
+        if response.status_code == 302:
+            new = ActionUpdate.objects.get(pk=max(pk for pk, *_ in after["updates"]))
+            assert (new.action_id, new.text, new.by) == (action.pk, last(data, "text"), cast.product_manager)
+            saved = ReportAction.objects.get(pk=action.pk)
+            assert (saved.ready_for_review_at is not None) == (new.kind == "ready_for_review")
+            assert client.get(f"/team/reports/{report.pk}/").status_code == 200
+        else:
+            assert_refusal_explained(response)
+            assert after == before
+
+    check()
+    # Another report's action, by this report's address: not found, nothing changed.
+    before = action_state()
+    response = client.post(f"/team/reports/{report.pk}/actions/{other_reports_action.pk}/", {"text": "Hi."})
+    assert response.status_code == 404 and action_state() == before
+
+
+def test_reviewing_an_action(accepted):
+    from workflow.services.actions import action_record_progress
+
+    cast, report, _ = accepted
+    action = ReportAction.objects.filter(rating__report=report).order_by("pk").first()
+    action_record_progress(action=action, user=cast.product_manager, text="Done.", ready_for_review=True)
+    action.refresh_from_db()
+    client = signed_in(cast.lead)
+    url = f"/assessor/reports/{report.pk}/actions/{action.pk}/review/"
+
+    @hostile(30)
+    @given(
+        data=form(
+            version=st.sampled_from([str(action.version), str(action.version - 1), "x", ""]),
+            decision=st.sampled_from(["accepted", "more_needed", "maybe", ""]),
+            comment=st.just("Show us the tests."),
+        ),
+        urlencoded=st.booleans(),
+    )
+    @example(data={"version": [str(action.version)], "decision": ["more_needed"], "comment": [""]}, urlencoded=0)
+    @example(data={"version": [str(action.version)], "decision": ["accepted"], "comment": [f"Ok{NUL}"]}, urlencoded=0)
+    @example(data={"version": [str(action.version)], "decision": ["accepted"], "comment": ["x" * 5_001]}, urlencoded=0)
+    @rolled_back
+    def check(data, urlencoded):
+        before = action_state()
+        response = post(client, url, data, urlencoded)
+        after = action_state()
+        if response.status_code == 302:
+            reviewed = ReportAction.objects.get(pk=action.pk)
+            assert reviewed.ready_for_review_at is None
+            assert reviewed.status == ("done" if last(data, "decision") == "accepted" else "open")
+            assert reviewed.updates.order_by("pk").last().text == last(data, "comment")
+            assert len(after["outbox"]) > len(before["outbox"])
+        else:
+            assert_refusal_explained(response)
+            assert after == before
+
+    check()

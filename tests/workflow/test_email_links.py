@@ -35,6 +35,7 @@ from tests.notify_fixtures import running_fake_notify, sent, template_id
 from workflow import deadlines, questions
 from workflow.models import FeedbackSurveyPage, PanelRole, Phase, ReportAction, ReportPage, ReportStatus
 from workflow.services import challenges, transitions
+from workflow.services.actions import action_record_progress, action_review
 from workflow.services.booking import booking_accept, booking_reject, booking_request
 from workflow.services.clarifications import clarification_answer, clarification_ask
 from workflow.services.corrections import Correction, report_correct
@@ -285,6 +286,20 @@ def test_every_link_in_every_email_of_a_lifecycle_works(live_server, fake_notify
     )
     follow_new_links()
     follow_up_decide(request=follow_up, user=cast.lead, arranged=True, outcome="Monday at 10am, on a call.")
+    follow_new_links()
+
+    # The team's work on its actions: point 6's is sent back for more (it stays open, and falls due below); point
+    # 11's is accepted, which closes it.
+    amber, red = (report.ratings.get(number=number).actions.get() for number in (6, 11))
+    action_record_progress(
+        action=amber, user=cast.product_manager, text="A third round of research.", ready_for_review=True
+    )
+    follow_new_links()
+    action_review(action=amber, user=cast.lead, accepted=False, comment="Show the results, please.")
+    follow_new_links()
+    action_record_progress(action=red, user=cast.delivery_manager, text="Fixed and tested.", ready_for_review=True)
+    follow_new_links()
+    action_review(action=red, user=cast.assessment_team, accepted=True, comment="")
     follow_new_links()
 
     # Booking another service's assessment: a request rejected, then one accepted, which seats its panel.

@@ -10,6 +10,7 @@ from wagtail.admin.paginator import WagtailPaginator
 
 from cms.text import shorten as text_shorten
 from workflow.models import (
+    ActionUpdate,
     Assessment,
     DeliveryTeamMember,
     PanelMember,
@@ -174,6 +175,11 @@ def field_changes(report: ReportPage) -> list[AuditRow]:
         # Through the ratings' own history, so actions of a rating since deleted still show.
         ReportAction.history.filter(rating_id__in=PointRating.history.filter(report_id=report.pk).values("id")),
         ReportCorrection.history.filter(report_id=report.pk),
+        ActionUpdate.history.filter(
+            action_id__in=ReportAction.history.filter(
+                rating_id__in=PointRating.history.filter(report_id=report.pk).values("id")
+            ).values("id")
+        ),
     )
 
 
@@ -192,6 +198,7 @@ AUDITED = {
     "report": ("Reports", ReportPage),
     "rating": ("Point ratings", PointRating),
     "action": ("Actions", ReportAction),
+    "action_update": ("Action progress and reviews", ActionUpdate),
     "correction": ("Corrections after publishing", ReportCorrection),
     "assessment": ("Assessments", Assessment),
     "panel": ("Panels", PanelMember),

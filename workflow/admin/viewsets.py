@@ -24,6 +24,7 @@ from workflow.models import (
     ReportAction,
     Service,
 )
+from workflow.services.actions import action_status_changed_in_admin
 from workflow.services.booking import panel_seat_saved
 
 from . import filters
@@ -40,6 +41,16 @@ class VersionBumpingEditView(generic.EditView):
         instance.save()
         self.form.save_m2m()
         return instance
+
+
+class ActionEditView(VersionBumpingEditView):
+    """Marking an action done here is accepting it, as a review on the report page would: it is closed with who and
+    when, in the action's thread, and the delivery team is emailed. Opening it again clears who closed it."""
+
+    def save_instance(self):
+        was = type(self.object).objects.values_list("status", flat=True).get(pk=self.object.pk)
+        instance = super().save_instance()
+        return action_status_changed_in_admin(action=instance, user=self.request.user, was=was)
 
 
 class ActionIndexView(LinkedRowsMixin, generic.IndexView):
@@ -237,7 +248,7 @@ class ReportActionViewSet(WorkflowModelViewSet):
     menu_label = "Actions"
     index_view_class = ActionIndexView
     add_view_class = NoAddView
-    edit_view_class = VersionBumpingEditView
+    edit_view_class = ActionEditView
     form_fields = ["description", "due_date", "status", "evidence"]
     list_filter = ["status", "rating__rating", "due_date"]
     search_fields = ["description", "evidence", "rating__report__assessment__service__name"]

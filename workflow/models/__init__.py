@@ -1,3 +1,4 @@
+from .action_updates import ActionUpdate, ActionUpdateKind
 from .assessments import Assessment, DeliveryTeamMember, Department, PanelMember, Service
 from .booking import BookingRequest, BookingStatus
 from .challenges import ChallengeMeeting, ChallengeOutcome
@@ -13,6 +14,8 @@ from .people import RoleChange
 from .reports import PointRating, ReportAction, ReportPage
 
 __all__ = [
+    "ActionUpdate",
+    "ActionUpdateKind",
     "Assessment",
     "BookingRequest",
     "BookingStatus",

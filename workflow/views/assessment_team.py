@@ -16,7 +16,7 @@ from workflow.services.clarifications import ClarificationRefused, clarification
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
-from . import corrections, follow_ups
+from . import actions, corrections, follow_ups
 from .common import get_report_for, perform_transition, refused_now, shown_status
 
 
@@ -34,7 +34,11 @@ def dashboard(request):
     return render(
         request,
         "workflow/assessment_team/dashboard.html",
-        {"worklist": selectors.assessment_team_worklist(today), "today": today},
+        {
+            "worklist": selectors.assessment_team_worklist(today),
+            "today": today,
+            "actions_waiting": selectors.reports_with_actions_waiting(selectors.actions_waiting_for_review()),
+        },
     )
 
 
@@ -71,6 +75,7 @@ def _report_page(request, report, *, answer_form: AnswerForm | None = None):
             "share_deadline": selectors.share_deadline(report, today=today),
             "response_deadline": selectors.response_deadline(report, today=today),
             **follow_ups.decide_context(request.user, report, "assessment_team"),
+            **actions.review_context(request.user, report, "assessment_team"),
             "clarifications": _with_answer_forms(request.user, selectors.clarifications(report), answer_form),
         },
     )
@@ -161,6 +166,11 @@ urlpatterns = [
         "reports/<row_id:report_id>/follow-ups/<row_id:follow_up_id>/",
         follow_ups.decide_view("assessment_team"),
         name="follow_up_decide",
+    ),
+    path(
+        "reports/<row_id:report_id>/actions/<row_id:action_id>/review/",
+        actions.review_view("assessment_team"),
+        name="action_review",
     ),
     # After publishing.
     path("reports/<row_id:report_id>/correct/", corrections.correct, name="correct"),

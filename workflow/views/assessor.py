@@ -42,7 +42,7 @@ from workflow.services.reports import report_create
 from workflow.services.transitions import refusal_reasons
 from workflow.transitions import TRANSITIONS, ReportTransition
 
-from . import follow_ups
+from . import actions, follow_ups
 from .common import get_report_for, may_make_now, perform_transition
 
 STALE = (
@@ -135,7 +135,8 @@ def dashboard(request):
                 can_start=report is None and permissions.may_start_report(user, assessment),
             )
         )
-    return render(request, "workflow/assessor/dashboard.html", {"rows": rows})
+    waiting = selectors.reports_with_actions_waiting(selectors.actions_waiting_for_lead_review(user))
+    return render(request, "workflow/assessor/dashboard.html", {"rows": rows, "actions_waiting": waiting})
 
 
 @login_required
@@ -205,6 +206,7 @@ def _report_page(request, report, **comment_forms):
             **follow_ups.decide_context(user, report, "assessor"),
             # A follow-up's panel reads the earlier report's actions on its points, with the team's evidence.
             "earlier": selectors.earlier_actions(report),
+            **actions.review_context(user, report, "assessor"),
             # The delivery team's questions and the answers, to read.
             "clarifications": selectors.clarifications(report)
             if permissions.may_read_clarifications(user, report)
@@ -599,5 +601,10 @@ urlpatterns = [
         "reports/<row_id:report_id>/follow-ups/<row_id:follow_up_id>/",
         follow_ups.decide_view("assessor"),
         name="follow_up_decide",
+    ),
+    path(
+        "reports/<row_id:report_id>/actions/<row_id:action_id>/review/",
+        actions.review_view("assessor"),
+        name="action_review",
     ),
 ]

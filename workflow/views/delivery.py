@@ -17,7 +17,7 @@ from workflow.services.clarifications import ClarificationRefused, clarification
 from workflow.services.transitions import allowed_transitions
 from workflow.transitions import ReportTransition
 
-from . import follow_ups
+from . import actions, follow_ups
 from .common import get_report_for, perform_transition, refused_now, shown_status
 
 
@@ -59,6 +59,7 @@ def report_detail(request, report_id: str):
             "can_accept": ReportTransition.ACCEPT in allowed,
             "can_challenge": ReportTransition.CHALLENGE in allowed,
             **follow_ups.delivery_context(request.user, report),
+            **actions.delivery_context(request.user, report),
             **_questions(request.user, report),
         },
     )
@@ -146,4 +147,5 @@ urlpatterns = [
     path("reports/<row_id:report_id>/challenge/", challenge, name="challenge"),
     path("reports/<row_id:report_id>/follow-up/", follow_ups.ask, name="follow_up"),
     path("reports/<row_id:report_id>/question/", ask_question, name="ask_question"),
+    path("reports/<row_id:report_id>/actions/<row_id:action_id>/", actions.record, name="action"),
 ]

@@ -24,6 +24,7 @@ from cms.models import AssessmentType
 from workflow import deadlines, emails, questions, roles
 from workflow.demo.findings import Setting, Written, write
 from workflow.models import (
+    ActionUpdate,
     Assessment,
     ChallengeMeeting,
     ChallengeOutcome,
@@ -39,7 +40,6 @@ from workflow.models import (
     PointRating,
     Rating,
     ReportAction,
-    ReportActionStatus,
     ReportComment,
     ReportCorrection,
     ReportPage,
@@ -48,6 +48,7 @@ from workflow.models import (
     Service,
 )
 from workflow.services import challenges, clarifications, comments, corrections, editing, follow_ups, transitions
+from workflow.services.actions import action_record_progress, action_review
 from workflow.services.reports import report_create
 from workflow.transitions import ReportTransition
 
@@ -754,8 +755,10 @@ STAMPED = [
     (ReportPage, REPORT_STAMPS),
     (ReportPage.history.model, ["history_date", *REPORT_STAMPS]),
     (PointRating.history.model, ["history_date"]),
-    (ReportAction, ["created_at", "updated_at"]),
-    (ReportAction.history.model, ["history_date", "created_at", "updated_at"]),
+    (ReportAction, ["created_at", "updated_at", "ready_for_review_at", "closed_at"]),
+    (ReportAction.history.model, ["history_date", "created_at", "updated_at", "ready_for_review_at", "closed_at"]),
+    (ActionUpdate, ["at"]),
+    (ActionUpdate.history.model, ["history_date", "at"]),
     (Revision, ["created_at"]),
     (PageLogEntry, ["timestamp"]),
     (ReportComment, ["created_at", "resolved_at"]),
@@ -947,12 +950,15 @@ class Command(BaseCommand):
                     due_date=None,
                 )
         elif step.name == "actions done":
-            # Recorded by the service assessment team in the admin, from the evidence the delivery team sent.
+            # The product manager records the evidence and asks for a review; the service assessment team accepts it.
             for action in ReportAction.objects.filter(rating__report=report).select_related("rating"):
-                action.status = ReportActionStatus.DONE
-                action.evidence = story.evidence[action.rating.number]
-                action._history_user = self.people["assessment-team"]
-                action.save()
+                action_record_progress(
+                    action=action,
+                    user=self.people["product"],
+                    text=story.evidence[action.rating.number],
+                    ready_for_review=True,
+                )
+                action_review(action=action, user=self.people["assessment-team"], accepted=True, comment="")
         elif step.name == ReportTransition.RESOLVE:
             # The Plus team records what the meeting decided, which resolves the challenge.
             challenges.challenge_resolve(
