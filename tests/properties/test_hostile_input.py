@@ -976,6 +976,8 @@ def test_arranging_a_challenge_meeting():
             assert (state(report.pk), meetings()) == (before, meetings_before)
             assert_refusal_explained(response)
 
+    check()
+
 
 # --- follow-up support ------------------------------------------------------------------------------------------
 
@@ -1033,6 +1035,8 @@ def test_asking_for_follow_up_support(accepted):
         else:
             assert_refusal_explained(response)
             assert after == before
+
+    check()
 
 
 # --- questions about a shared report (clarification without a challenge) -------------------------------------------
@@ -1106,6 +1110,8 @@ def test_recording_a_follow_up_outcome(accepted):
         else:
             assert_refusal_explained(response)
             assert after == before
+
+    check()
 
 
 def test_answering_a_question():
