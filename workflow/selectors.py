@@ -613,7 +613,8 @@ FOLLOW_UP_COLOURS = {"red": Rating.RED, "amber": Rating.AMBER}
 
 
 def earlier_actions(report: ReportPage, *, number: int | None = None) -> EarlierActions | None:
-    """For a follow-up report, the earlier report's actions on its points (or on point `number` only), in one query;
+    """For a follow-up report, the earlier report's actions on its points (or on point `number` only), with their
+    threads, in two queries;
     None for a report that follows nothing. Reads `report.assessment.type`: fetch it with the report."""
     assessment = report.assessment
     colour = FOLLOW_UP_COLOURS.get(assessment.type.scope)
@@ -625,9 +626,10 @@ def earlier_actions(report: ReportPage, *, number: int | None = None) -> Earlier
         rating__number__in=report.ratings.values("number") if number is None else [number],
     )
     actions = list(
-        actions.select_related(
-            "rating__report__assessment__type", "closed_by", "closed_by_report__assessment__type"
-        ).order_by("rating__number", "created_at", "pk")
+        actions.select_related("rating__report__assessment__type", "closed_by", "closed_by_report__assessment__type")
+        # The team's progress and evidence, which the panel reads before rating the point again.
+        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.select_related("by").order_by("at", "pk")))
+        .order_by("rating__number", "created_at", "pk")
     )
     # The earlier assessment comes with its actions; a follow-up always has some (its points are those with actions),
     # but a point removed from view leaves none, and then the assessment costs a query of its own.
