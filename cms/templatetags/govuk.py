@@ -20,6 +20,10 @@ NOTICE_TAG_COLOURS = {
     "booking-requested": ("grey", "Waiting for an answer"),
     "booking-accepted": ("green", "Accepted"),
     "booking-rejected": ("red", "Rejected"),
+    "action-open": ("grey", "Open"),
+    "action-ready": ("blue", "Ready for review"),
+    "action-more-needed": ("orange", "More needed"),
+    "action-closed": ("green", "Closed"),
 }
 
 # What each govuk-tag--<colour> looks like in govuk-frontend 6.6 (components/tag/_mixin.scss, as built into

@@ -33,7 +33,7 @@ REVIEWERS = {
 @dataclass(frozen=True)
 class State:
     words: str
-    colour: str  # a GOV.UK tag's modifier
+    kind: str  # its notice tag (cms.templatetags.govuk.NOTICE_TAG_COLOURS), which holds its colour
 
 
 def _day(moment) -> str:
@@ -45,17 +45,17 @@ def state_of(action: ReportAction) -> State:
     """An action's state in words, from its fields and its thread (prefetched)."""
     if action.status == ReportActionStatus.DONE:
         if action.closed_at and action.closed_by_report_id:
-            return State(f"Closed on {_day(action.closed_at)} by a later report", "green")
+            return State(f"Closed on {_day(action.closed_at)} by a later report", "action-closed")
         if action.closed_at and action.closed_by_id:
             who = action.closed_by.get_full_name() or action.closed_by.get_username()
-            return State(f"Closed on {_day(action.closed_at)} by {who}", "green")
-        return State("Closed", "green")
+            return State(f"Closed on {_day(action.closed_at)} by {who}", "action-closed")
+        return State("Closed", "action-closed")
     if action.ready_for_review_at is not None:
-        return State("Ready for review", "blue")
+        return State("Ready for review", "action-ready")
     updates = list(action.updates.all())
     if updates and updates[-1].kind == ActionUpdateKind.MORE_NEEDED:
-        return State("More needed", "orange")
-    return State("Open", "grey")
+        return State("More needed", "action-more-needed")
+    return State("Open", "action-open")
 
 
 def _with_states(actions: list[ReportAction]) -> list[ReportAction]:
