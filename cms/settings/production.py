@@ -23,6 +23,16 @@ if not NOTIFY_CALLBACK_TOKEN and not env_bool("ALLOW_MISSING_NOTIFY_API_KEY"):
         "NOTIFY_CALLBACK_TOKEN must be set: it is the bearer token Notify sends with each delivery receipt."
     )
 
+# Each gunicorn worker keeps its database connection between requests rather than opening one per request
+# (on PostgreSQL that connection costs more than most pages' queries). A connection is checked before a request
+# reuses it, so one the database or a proxy dropped is replaced rather than failing the request; it is closed
+# after DATABASE_CONN_MAX_AGE seconds so that connections do not outlive a failover for long. Persistent
+# connections rather than psycopg's pool: sync workers run one request at a time, so a pool would hold one
+# connection per process anyway. Size PostgreSQL's max_connections for (web workers + django-q2 workers) per
+# machine.
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "600"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
 # TLS ends at the load balancer, which says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
