@@ -1,4 +1,6 @@
-"""Clear the public page cache whenever what the public sees may have changed."""
+"""Clear the public page cache, and rewrite the reports list's rows (`publishing.listing`), whenever what the public
+sees may have changed. The rows are rewritten at once, in the transaction that made the change, so they commit or
+roll back with it."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -6,9 +8,9 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from workflow.models import Department, ReportStatus, ReportStatusChange, Service
+from workflow.models import Assessment, Department, ReportPage, ReportStatus, ReportStatusChange, Service
 
-from . import cache
+from . import cache, listing
 
 
 def clear_now_and_on_commit():
@@ -21,17 +23,25 @@ def clear_now_and_on_commit():
 @receiver(page_published)
 @receiver(page_unpublished)
 @receiver(post_page_move)
-def clear_on_publish(sender, **kwargs):
+def clear_on_publish(sender, instance=None, **kwargs):
     # Moving a page changes its address without publishing it: every cached page linking to it (the footer links to
     # pages the team edits) would otherwise link to where it was.
     clear_now_and_on_commit()
+    if kwargs.get("signal") is post_page_move:
+        # A move may take reports out from under the reports list, or put them there.
+        listing.refresh(ReportPage.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True))
+    elif isinstance(instance, ReportPage):
+        listing.refresh([instance.pk])
 
 
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
-def clear_on_privacy_changed(sender, **kwargs):
+def clear_on_privacy_changed(sender, instance, **kwargs):
     # A page made private leaves every list, and the footer, at once.
     clear_now_and_on_commit()
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:  # gone with its page, whose reports went with it
+        listing.refresh(ReportPage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
 
 
 @receiver(post_delete)
@@ -42,9 +52,19 @@ def clear_on_page_delete(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Service)
 @receiver(post_save, sender=Department)
-def clear_on_names_changed(sender, **kwargs):
+def clear_on_names_changed(sender, instance, **kwargs):
     # Service and department names appear on every published report and in the list.
     clear_now_and_on_commit()
+    if sender is Service:
+        # The list filters by the service's department.
+        listing.refresh(ReportPage.objects.filter(assessment__service=instance).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Assessment)
+def relist_on_assessment_changed(sender, instance, created, **kwargs):
+    # The list sorts by the assessment's date and filters by its phase and type. A new assessment has no report yet.
+    if not created:
+        listing.refresh(ReportPage.objects.filter(assessment=instance).values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=ReportStatusChange)
@@ -52,3 +72,5 @@ def clear_on_leaving_published(sender, instance, **kwargs):
     # Withdrawing a published report publishes nothing, yet takes it out of every list and puts a notice on its page.
     if instance.from_status == ReportStatus.PUBLISHED:
         clear_now_and_on_commit()
+    if ReportStatus.PUBLISHED in (instance.from_status, instance.to_status):
+        listing.refresh([instance.report_id])

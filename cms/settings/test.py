@@ -23,3 +23,7 @@ WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
 # Serve static files straight from the build output (site/dist), without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Tests keep nothing after they end, so no commit need wait for the disk: the suite's many commits (every
+    # TransactionTestCase flushes) then cost memory alone.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
