@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-postgres lint assets install clean bench
+.PHONY: run test test-postgres test-several-machines lint assets install clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: install assets
 
 test-postgres: install assets
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(PY) -m pytest $(PYTEST_ARGS)
+
+# Two web servers and two workers on one PostgreSQL and one Redis (Redis database 5 is emptied): about 3 minutes.
+test-several-machines: install assets
+	REDIS_URL=redis://127.0.0.1:6379/5 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
+		$(PY) -m pytest tests/several_machines $(PYTEST_ARGS)
 
 lint: install assets
 	$(VENV)/bin/ruff check .

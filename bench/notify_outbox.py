@@ -26,29 +26,35 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devtools.fake_notify import FakeNotifyServer, FakeTemplate  # noqa: E402
+from devtools.machines import (  # noqa: E402
+    EMAILS_PER_EVENT,
+    FAULT_STATUSES,
+    Saboteur,
+    api_key,
+    fake_notify,
+    outstanding,
+    queue_emails,
+    spawn,
+    stop,
+    tally,
+    template_ids,
+    temporary_postgres,
+)
 
-API_KEY = f"bench-{uuid.uuid4()}-{uuid.uuid4()}"
-FAULT_STATUSES = (429, 500, 502, 503)
-EMAILS_PER_EVENT = 100
+API_KEY = api_key()
 
 
 def parse_args() -> argparse.Namespace:
@@ -67,12 +73,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def temporary_database(url: str | None):
     """A fresh database URL: a SQLite file in a temporary directory, or a new PostgreSQL database."""
@@ -82,28 +82,8 @@ def temporary_database(url: str | None):
             # failing with "database is locked" when it writes after reading while another process writes.
             yield f"sqlite:///{directory}/bench.sqlite3?timeout=30&transaction_mode=IMMEDIATE", "SQLite"
         return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"bench_outbox_{secrets.token_hex(4)}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}")), "PostgreSQL"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def project_templates() -> list[FakeTemplate]:
-    items = json.loads((ROOT / "devtools" / "notify_templates.json").read_text(encoding="utf-8"))
-    return [FakeTemplate(id=i["id"], name=i["name"], subject=i["subject"], body=i["body"]) for i in items]
-
-
-def local_template_ids() -> dict[str, str]:
-    items = json.loads((ROOT / "devtools" / "notify_templates.json").read_text(encoding="utf-8"))
-    return {item["key"]: item["id"] for item in items}
+    with temporary_postgres(url, prefix="bench_outbox") as database_url:
+        yield database_url, "PostgreSQL"
 
 
 def environment(database_url: str, notify_url: str, workers: int) -> dict[str, str]:
@@ -132,65 +112,9 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
-class Saboteur(threading.Thread):
-    """Every few seconds: one dropped connection, and one send that Notify takes but answers too late."""
-
-    def __init__(self, server: FakeNotifyServer, every: float = 3.0) -> None:
-        super().__init__(daemon=True)
-        self.server, self.every, self.stopping = server, every, threading.Event()
-        self.drops = self.stalls = 0
-
-    def run(self) -> None:
-        while not self.stopping.wait(self.every):
-            self.server.drop_next()
-            self.server.delay_next(2.0, accept_then_delay=True)  # the client gives up after 1 s
-            self.drops += 1
-            self.stalls += 1
-
-
-def queue_emails(count: int) -> list[str]:
-    from django.db import transaction
-
-    from notify import kinds, outbox
-
-    kind = kinds.KINDS[kinds.REPORT_SHARED]
-    ids: list[str] = []
-    run = uuid.uuid4().hex[:8]
-    for start in range(0, count, EMAILS_PER_EVENT):
-        emails = []
-        for number in range(start, min(start + EMAILS_PER_EVENT, count)):
-            personalisation = {name: f"{name} {number}" for name in kind.personalisation}
-            personalisation["report_link"] = f"https://reports.example.gov.uk/team/reports/{number}/"
-            emails.append(
-                outbox.NewEmail(kind.key, f"person{number}@example.gov.uk", personalisation, f"bench:{run}:{number}")
-            )
-        with transaction.atomic():
-            written = outbox.write(emails)
-            outbox.enqueue(written)
-        ids += [str(pk) for pk in written]
-    return ids
-
-
-def outstanding() -> int:
-    from notify.models import OutboxEmail, OutboxStatus
-
-    return OutboxEmail.objects.filter(status__in=[OutboxStatus.QUEUED, OutboxStatus.SENDING]).count()
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # django-q2's cluster can hang on shutdown (upstream issue #346)
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def main() -> int:
     args = parse_args()
-    server = FakeNotifyServer(api_key=API_KEY, templates=project_templates(), port=free_port()).start()
-    server.set_fault_rate(args.fault_rate, statuses=FAULT_STATUSES, seed=args.seed)
+    server = fake_notify(API_KEY, fault_rate=args.fault_rate, seed=args.seed)
     with temporary_database(args.database_url) as (database_url, database_name):
         env = environment(database_url, server.base_url, args.workers)
         print(f"database: {database_name}; migrating...", flush=True)
@@ -208,18 +132,11 @@ def main() -> int:
         from notify.models import NotifyTemplates
 
         # As the service assessment team would, in Settings > Notify templates.
-        NotifyTemplates.objects.create(**{key: template_id for key, template_id in local_template_ids().items()})
+        NotifyTemplates.objects.create(**template_ids())
 
         cluster_log = Path(tempfile.mkstemp(prefix="bench-qcluster-", suffix=".log")[1])
         with cluster_log.open("w") as log:
-            cluster = subprocess.Popen(  # noqa: S603
-                [sys.executable, "manage.py", "qcluster"],
-                cwd=ROOT,
-                env=env,
-                start_new_session=True,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            cluster = spawn([sys.executable, "manage.py", "qcluster"], env=env, log=log)
         saboteur = Saboteur(server)
         try:
             time.sleep(3)  # let the cluster start its workers
@@ -244,21 +161,14 @@ def main() -> int:
 def report(server, left, elapsed, queued_in, saboteur, fault_rate, per_second, cluster_log) -> int:
     from notify.models import OutboxEmail
 
-    ids = [str(pk) for pk in OutboxEmail.objects.values_list("pk", flat=True)]  # every email queued
-    received = collections.Counter(notification["reference"] for notification in server.sent)
-    notify_ids = {notification["reference"]: notification["id"] for notification in server.sent}
-    expected = set(ids)
-    lost = sum(1 for pk in expected if pk not in received)
-    duplicated = sum(count - 1 for count in received.values() if count > 1) + sum(
-        count for reference, count in received.items() if reference not in expected
-    )
+    rows = {
+        str(pk): notify_id and str(notify_id) for pk, notify_id in OutboxEmail.objects.values_list("pk", "notify_id")
+    }
+    ids = list(rows)  # every email queued
+    counted = tally(server.sent, rows)
+    received = len(server.sent)
     statuses = collections.Counter(OutboxEmail.objects.values_list("status", flat=True))
     attempts = collections.Counter(OutboxEmail.objects.values_list("attempts", flat=True))
-    mismatched = sum(
-        1
-        for pk, notify_id in OutboxEmail.objects.filter(status="sent").values_list("pk", "notify_id")
-        if notify_ids.get(str(pk)) != str(notify_id)
-    )
     if per_second:
         times = sorted(OutboxEmail.objects.values_list("sent_at", flat=True))
         first = times[0]
@@ -274,7 +184,7 @@ def report(server, left, elapsed, queued_in, saboteur, fault_rate, per_second, c
         f"{total} attempts for {len(ids)} emails; injected: {fault_rate:.0%} of sends answered "
         f"{'/'.join(map(str, FAULT_STATUSES))}, {saboteur.drops} connections dropped, {saboteur.stalls} sends timed out"
     )
-    print(f"notify received {sum(received.values())} sends; outbox rows whose notify id differs: {mismatched}")
+    print(f"notify received {received} sends; outbox rows whose notify id differs: {counted.mismatched}")
     lines = cluster_log.read_text(errors="replace").splitlines()
     errors = [line for line in lines if " ERROR " in line or "Traceback" in line]
     if errors:
@@ -285,8 +195,8 @@ def report(server, left, elapsed, queued_in, saboteur, fault_rate, per_second, c
         print(f"worker log: {len(lines)} lines, no errors")
         cluster_log.unlink()
     server.stop()
-    print(f"emails_per_minute={per_minute} lost={lost} duplicated={duplicated}", flush=True)
-    return 0 if lost == duplicated == mismatched == left == 0 else 1
+    print(f"emails_per_minute={per_minute} lost={counted.lost} duplicated={counted.duplicated}", flush=True)
+    return 0 if counted.lost == counted.duplicated == counted.mismatched == left == 0 else 1
 
 
 if __name__ == "__main__":

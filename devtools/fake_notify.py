@@ -12,6 +12,7 @@ Standard library and PyJWT only, so it starts in milliseconds and can run in its
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import html
 import json
@@ -25,7 +26,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -312,6 +313,14 @@ class _Delay:
 
 
 @dataclass(frozen=True)
+class StalledSend:
+    """A send Notify has taken and is not answering yet (``delay_next(..., accept_then_delay=True)``)."""
+
+    reference: str | None
+    client: tuple[str, int]  # the sender's address and port: which process it is, for a test that kills it
+
+
+@dataclass(frozen=True)
 class _Plan:
     """What to do to one POST /v2/notifications/email, decided as it arrives."""
 
@@ -363,6 +372,11 @@ class _Faults:
             self._drops = 0
             self._rate, self._rate_statuses = 0.0, ()
 
+    def pending(self) -> int:
+        """Faults set for the next sends and not yet used (a fault rate is not counted)."""
+        with self._lock:
+            return len(self._failures) + len(self._delays) + self._drops
+
     def take(self) -> _Plan:
         """Consume the faults for one send: a drop alone, else any delay plus any failure."""
         with self._lock:
@@ -411,6 +425,7 @@ class FakeNotifyServer:
         self._templates: dict[str, tuple[FakeTemplate, str]] = {}
         self._notifications: dict[str, dict[str, Any]] = {}
         self._faults = _Faults()
+        self._stalled: list[StalledSend] = []
         self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -515,6 +530,25 @@ class FakeNotifyServer:
 
     def take_fault_plan(self) -> _Plan:
         return self._faults.take()
+
+    def pending_faults(self) -> int:
+        """How many of the faults set by fail_next, delay_next and drop_next are still waiting for a send."""
+        return self._faults.pending()
+
+    def stalled_sends(self) -> list[StalledSend]:
+        """The sends taken whose answer is being held back right now, oldest first."""
+        with self._lock:
+            return list(self._stalled)
+
+    @contextlib.contextmanager
+    def _holding(self, send: StalledSend) -> Iterator[None]:
+        with self._lock:
+            self._stalled.append(send)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._stalled.remove(send)
 
     # the API, called by the request handler
 
@@ -778,8 +812,11 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = 201, self.fake.send_email(_parse_json(raw), self.base_url)
         except NotifyApiError as error:
             status, body = error.status, error.body()
-        if delay and delay.accept_first and not self._wait_for_client(delay.seconds):
-            return
+        if delay and delay.accept_first:
+            held = StalledSend(body.get("reference") if status == 201 else None, self.client_address[:2])
+            with self.fake._holding(held):
+                if not self._wait_for_client(delay.seconds):
+                    return
         self._send_json(status, body)
 
     def _wait_for_client(self, seconds: float) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
@@ -313,6 +315,41 @@ def test_accept_then_delay_records_the_send_so_a_reference_lookup_finds_it(
     assert found[0]["id"] == server.sent[0]["id"]
     assert [n["reference"] for n in client.get_all_notifications_iterator(reference="report-42")] == ["report-42"]
     assert client.get_all_notifications(reference="report-0")["notifications"] == []
+
+
+def test_a_send_taken_and_held_back_is_listed_with_its_sender_until_answered(server: FakeNotifyServer) -> None:
+    server.delay_next(0.5, accept_then_delay=True)
+    connection = http.client.HTTPConnection(urlsplit(server.base_url).netloc, timeout=5)
+    connection.connect()
+    sender = connection.sock.getsockname()[:2]
+    payload = {"email_address": "sam@example.gov.uk", "template_id": TEMPLATE.id, "reference": "report-9"}
+    headers = {"Authorization": f"Bearer {create_jwt_token(SECRET, SERVICE_ID)}", "Content-Type": "application/json"}
+    connection.request(
+        "POST", "/v2/notifications/email", json.dumps(payload | {"personalisation": PERSONALISATION}), headers
+    )
+    deadline = time.monotonic() + 2
+    while not (held := server.stalled_sends()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    answer = connection.getresponse()
+
+    assert answer.status == 201
+    assert [(send.reference, send.client) for send in held] == [("report-9", sender)]
+    assert server.stalled_sends() == []
+
+
+def test_faults_set_for_the_next_sends_are_pending_until_a_send_uses_them(
+    server: FakeNotifyServer, client: NotificationsAPIClient
+) -> None:
+    server.set_fault_rate(0.5)
+    assert server.pending_faults() == 0
+    server.fail_next(500)
+    server.delay_next(0.01)
+    assert server.pending_faults() == 2
+
+    with pytest.raises(HTTPError):
+        send(client)  # delayed, then failed: one send uses both
+
+    assert server.pending_faults() == 0
 
 
 def test_template_lookup(client: NotificationsAPIClient) -> None:
