@@ -50,10 +50,14 @@ lint: install assets
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Benchmarks print their figures; BENCH_ARGS=--quick for a short run.
+# Benchmarks print their figures, on SQLite and on PostgreSQL (each makes a temporary database on the server at
+# BENCH_POSTGRES); BENCH_ARGS=--quick for a short run.
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: install
 	$(PY) bench/notify_outbox.py $(BENCH_ARGS)
+	$(PY) bench/notify_outbox.py $(BENCH_ARGS) --database-url $(BENCH_POSTGRES)
 	$(PY) bench/public_pages.py $(BENCH_ARGS)
+	$(PY) bench/public_pages.py $(BENCH_ARGS) --database-url $(BENCH_POSTGRES)
 
 clean:
 	rm -rf $(VENV) site/node_modules site/dist static db.sqlite3

@@ -14,7 +14,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,10 +22,15 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from devtools.machines import free_port, temporary_postgres  # noqa: E402
+
+__all__ = ["environment", "free_port", "seed", "Server", "count_queries", "wrk", "python_load"]
 
 SETTINGS = """
 import os
@@ -66,28 +70,7 @@ urlpatterns = [path("bench/bare/", bare), path("bench/bare-db/", bare_db), *site
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 # --- the database --------------------------------------------------------------------------------------
-
-
-def temporary_postgres(server_url: str, *, name: str) -> tuple[str, callable]:
-    import psycopg
-
-    name = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-    parts = urlsplit(server_url)
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 # A word of these in each service's description, so that a search for one finds 1 report in 40. Forty, so that the
@@ -315,10 +298,10 @@ def count_queries(paths: dict[str, str]) -> dict[str, int]:
 
 def wrk(url: str, duration: int, connections: int) -> float:
     out = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],  # noqa: S607
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency", url],  # noqa: S607
         capture_output=True,
         text=True,
-        timeout=duration + 30,
+        timeout=duration + 60,
         check=True,
     ).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -407,9 +390,9 @@ def environment(database_url: str | None, *, name: str):
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     (workdir / "bench_settings.py").write_text(textwrap.dedent(SETTINGS))
     (workdir / "bench_urls.py").write_text(textwrap.dedent(URLS))
-    drop = None
+    stack = contextlib.ExitStack()
     if database_url:
-        database_url, drop = temporary_postgres(database_url, name=name)
+        database_url = stack.enter_context(temporary_postgres(database_url, prefix=f"bench_{name}"))
     else:
         database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     env = {
@@ -439,8 +422,7 @@ def environment(database_url: str | None, *, name: str):
         from django.db import connections
 
         connections.close_all()
-        if drop:
-            drop()
+        stack.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
