@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
 from cms.models import AssessmentType, ServiceStandardPoint
-from workflow.models import Assessment, Department, PointRating, ReportAction, ReportPage, ReportStatus
+from workflow.models import Assessment, Department, PointRating, ReportPage, ReportStatus
 from workflow.models.choices import Phase, Rating
 
 
@@ -23,18 +23,6 @@ def published_reports() -> QuerySet[ReportPage]:
         .filter(status=ReportStatus.PUBLISHED)
         .select_related("assessment__service__department", "assessment__type", "assessment__standard")
         .order_by("-assessment__date", "-pk")
-    )
-
-
-def with_points(reports: QuerySet[ReportPage]) -> QuerySet[ReportPage]:
-    """Prefetches each report's ratings (in point order) and each rating's actions: two queries in all."""
-    return reports.prefetch_related(
-        Prefetch(
-            "ratings",
-            queryset=PointRating.objects.order_by("number").prefetch_related(
-                Prefetch("actions", queryset=ReportAction.objects.order_by("created_at", "pk"))
-            ),
-        )
     )
 
 
@@ -199,6 +187,7 @@ def previous_reports(report: ReportPage, request=None) -> list[PreviousReport]:
 class PublicAction:
     description: str
     due_date: object
+    status: str = ""
 
 
 @dataclass
@@ -214,13 +203,14 @@ class PublicPoint:
     action_list: list[PublicAction] = field(default_factory=list)
 
 
-def report_points(report: ReportPage) -> list[PublicPoint]:
-    """The report's points in order, each with its actions: one query (ratings joined to their actions), read
-    as plain rows, since the page only shows them."""
+def points_of_reports(report_ids) -> dict[int, list[PublicPoint]]:
+    """Each report's points in order, each with its actions, by report id: one query (ratings joined to their
+    actions), read as plain rows, since they are only shown or exported."""
     rows = (
-        PointRating.objects.filter(report_id=report.pk)
-        .order_by("number", "actions__created_at", "actions__pk")
+        PointRating.objects.filter(report_id__in=report_ids)
+        .order_by("report_id", "number", "actions__created_at", "actions__pk")
         .values_list(
+            "report_id",
             "number",
             "title",
             "rating",
@@ -230,15 +220,42 @@ def report_points(report: ReportPage) -> list[PublicPoint]:
             "actions__pk",
             "actions__description",
             "actions__due_date",
+            "actions__status",
         )
     )
-    points: list[PublicPoint] = []
-    for number, title, rating, done_well, to_improve, answers, action_pk, description, due_date in rows:
-        if not points or points[-1].number != number:
-            points.append(PublicPoint(number, title, rating, done_well, to_improve, answers))
+    points: dict[int, list[PublicPoint]] = {}
+    for (
+        report_id,
+        number,
+        title,
+        rating,
+        done_well,
+        to_improve,
+        answers,
+        action_pk,
+        description,
+        due_date,
+        status,
+    ) in rows:
+        report_points = points.setdefault(report_id, [])
+        if not report_points or report_points[-1].number != number:
+            report_points.append(PublicPoint(number, title, rating, done_well, to_improve, answers))
         if action_pk is not None:
-            points[-1].action_list.append(PublicAction(description, due_date))
+            report_points[-1].action_list.append(PublicAction(description, due_date, status))
     return points
+
+
+def ratings_of_reports(report_ids) -> dict[int, dict[int, str]]:
+    """Each report's rating of each point, by report id then point number: one query of plain rows."""
+    ratings: dict[int, dict[int, str]] = {}
+    rows = PointRating.objects.filter(report_id__in=report_ids).values_list("report_id", "number", "rating")
+    for report_id, number, rating in rows:
+        ratings.setdefault(report_id, {})[number] = rating
+    return ratings
+
+
+def report_points(report: ReportPage) -> list[PublicPoint]:
+    return points_of_reports([report.pk]).get(report.pk, [])
 
 
 @dataclass(frozen=True)

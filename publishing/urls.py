@@ -14,7 +14,7 @@ from . import exports
 from .api import api_router
 from .cache import cached_page
 from .feeds import PublishedReportsFeed
-from .sitemaps import PublicSitemap
+from .sitemaps import SECTION_URL_NAME, SITEMAPS, sitemap_index
 from .views import serve_report
 
 
@@ -30,7 +30,8 @@ urlpatterns = [
     path("reports/export.csv", require_safe(public(exports.export_csv)), name="reports_export_csv"),
     path("reports/export.json", require_safe(public(exports.export_json)), name="reports_export_json"),
     path("reports/feed/", cached_page(PublishedReportsFeed()), name="reports_feed"),
-    path("sitemap.xml", cached_page(sitemap), {"sitemaps": {"pages": PublicSitemap}}, name="sitemap"),
+    path("sitemap.xml", cached_page(sitemap_index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<section>.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name=SECTION_URL_NAME),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("api/v2/", api_router.urls),
     # The reports list and the report pages, through the page cache.

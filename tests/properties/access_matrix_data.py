@@ -482,6 +482,10 @@ MATRIX: dict[str, Row | list[Row]] = {
     "reports/export.json": Row("/reports/export.json", get=everyone(200)),
     "reports/feed/": Row("/reports/feed/", get=everyone(200)),
     "sitemap.xml": Row("/sitemap.xml", get=everyone(200)),
+    "sitemap-<section>.xml": [
+        Row("/sitemap-pages.xml", get=everyone(200)),
+        Row("/sitemap-other.xml", get=everyone(404)),
+    ],
     "robots.txt": Row("/robots.txt", get=everyone(200)),
     "api/v2/pages/": Row("/api/v2/pages/", get=everyone(200)),
     "api/v2/pages/<int:pk>/": [

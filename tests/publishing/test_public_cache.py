@@ -23,7 +23,7 @@ def report():
     return report_in(ReportStatus.PUBLISHED, make_cast(service=ServiceFactory(name="Cached service")))
 
 
-@pytest.mark.parametrize("which", ["report", "list", "filtered list", "feed", "sitemap"])
+@pytest.mark.parametrize("which", ["report", "list", "filtered list", "feed", "sitemap", "sitemap page"])
 @override_settings(PUBLIC_PAGE_CACHE_SECONDS=123)
 def test_public_pages_send_cache_headers_and_validators(client, report, which):
     path = {
@@ -32,6 +32,7 @@ def test_public_pages_send_cache_headers_and_validators(client, report, which):
         "filtered list": "/reports/?result=amber",
         "feed": "/reports/feed/",
         "sitemap": "/sitemap.xml",
+        "sitemap page": "/sitemap-pages.xml?p=1",
     }[which]
     first = client.get(path)
     assert first.status_code == 200

@@ -4,7 +4,9 @@ feed, sitemap, export or API answer, and its URL answers 404 to the public.
 ("Accepted" is at rest only for a confidential assessment or a type never published, such as a peer review: they
 have a test of their own; accepting any other report publishes it at once.)"""
 
+import html
 import json
+import re
 
 import pytest
 from django.core.cache import cache
@@ -32,6 +34,14 @@ def body(response) -> str:
     return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
 
 
+def sitemap_text(client) -> str:
+    """The sitemap index and every page it lists."""
+    index = body(client.get("/sitemap.xml"))
+    pages = re.findall(r"<loc>http://testserver(/[^<]*)</loc>", index)
+    assert pages, index
+    return index + "".join(body(client.get(html.unescape(page))) for page in pages)
+
+
 def report_of(status, secret=SECRET):
     cast = make_cast(service=ServiceFactory(name=f"{secret} service", description=f"About {secret}."))
     report = report_in(status, cast)
@@ -47,7 +57,7 @@ def everywhere(client, report, public_path) -> dict[str, bool]:
     search = client.get(f"/reports/?q={SECRET}")
     seen["search"] = report.pk in [r.pk for r in search.context["reports"]]
     seen["feed"] = public_path in body(client.get("/reports/feed/"))
-    seen["sitemap"] = public_path in body(client.get("/sitemap.xml"))
+    seen["sitemap"] = public_path in sitemap_text(client)
     csv_text = body(client.get("/reports/export.csv"))
     seen["csv"] = SECRET in csv_text or str(report.assessment.service.public_id) in csv_text
     exported = json.loads(body(client.get("/reports/export.json")))
@@ -75,7 +85,7 @@ def test_an_unpublished_report_leaks_nowhere(client, status):
 def test_nor_to_a_second_request_once_cached(client, status):
     # A published report warms the caches; the unpublished one must still not appear in any of them.
     report_of(ReportStatus.PUBLISHED, secret="Published")
-    for path in ["/reports/", f"/reports/?q={SECRET}", "/reports/feed/", "/sitemap.xml"]:
+    for path in ["/reports/", f"/reports/?q={SECRET}", "/reports/feed/", "/sitemap.xml", "/sitemap-pages.xml"]:
         assert client.get(path).status_code == 200
     report, public_path = report_of(status)
     seen = everywhere(client, report, public_path)
@@ -139,6 +149,7 @@ def test_the_panels_comments_leak_nowhere(client):
         "/reports/",
         "/reports/feed/",
         "/sitemap.xml",
+        "/sitemap-pages.xml",
         "/reports/export.csv",
         "/reports/export.json",
         "/api/v2/pages/?type=workflow.ReportPage&fields=*&limit=20",

@@ -8,8 +8,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from publishing.exports import csv_columns
+from publishing.sitemaps import PublicSitemap
 from tests.cast import make_cast, report_in
 from tests.factories import ServiceFactory
 from workflow.models import ReportStatus
@@ -82,14 +85,88 @@ def test_atom_feed_lists_published_reports(client, report):
     assert "Result: Red" in entries[0].find(f"{ATOM}summary").text
 
 
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def locations(response) -> list[str]:
+    assert response.status_code == 200
+    return [loc.text for loc in ET.fromstring(body(response)).iter(f"{SITEMAP}loc")]  # noqa: S314 - our own
+
+
 def test_sitemap_and_robots(client, report):
-    sitemap = body(client.get("/sitemap.xml"))
+    index = ET.fromstring(body(client.get("/sitemap.xml")))  # noqa: S314 - our own sitemap
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    assert locations(client.get("/sitemap.xml")) == ["http://testserver/sitemap-pages.xml"]
+    sitemap = body(client.get("/sitemap-pages.xml"))
     assert report.url in sitemap
     assert "/reports/</loc>" in sitemap
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
     assert "User-agent: *\nAllow: /" in robots.text
     assert "Sitemap: http://testserver/sitemap.xml" in robots.text
+
+
+@pytest.fixture
+def three_reports(report):
+    return [report] + [
+        report_in(ReportStatus.PUBLISHED, make_cast(service=ServiceFactory(name=f"Sitemap service {n}")))
+        for n in range(2)
+    ]
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of 2 addresses, as pages of 50,000 would page 100,000 reports."""
+    monkeypatch.setattr(PublicSitemap, "limit", 2)
+
+
+def test_the_sitemap_index_lists_a_page_for_each_limit_of_addresses(client, three_reports, small_pages):
+    assert PublicSitemap.limit == 2
+    addresses = PublicSitemap().items().count()  # the home page, the reports list and the reports, at least
+    assert addresses >= 5
+    pages = (addresses + 1) // 2
+    index = locations(client.get("/sitemap.xml"))
+    assert index == ["http://testserver/sitemap-pages.xml"] + [
+        f"http://testserver/sitemap-pages.xml?p={n}" for n in range(2, pages + 1)
+    ]
+    seen = []
+    for n in range(1, pages + 1):
+        page = locations(client.get(f"/sitemap-pages.xml?p={n}"))
+        assert 1 <= len(page) <= 2
+        seen += page
+    # Every page once, in order, each at BASE_URL.
+    assert len(seen) == len(set(seen)) == addresses
+    assert all(location.startswith("http://testserver/") for location in seen)
+    assert {report.full_url for report in three_reports} <= set(seen)
+    assert client.get(f"/sitemap-pages.xml?p={pages + 1}").status_code == 404
+    assert client.get("/sitemap-pages.xml?p=x").status_code == 404
+    assert client.get("/sitemap-other.xml").status_code == 404
+
+
+def test_the_sitemap_names_base_url_whatever_the_host(client, three_reports, small_pages):
+    for path in ["/sitemap.xml", "/sitemap-pages.xml", "/sitemap-pages.xml?p=2"]:
+        found = locations(client.get(path, HTTP_HOST="localhost"))
+        assert found and all(location.startswith("http://testserver/") for location in found), (path, found)
+
+
+def test_the_sitemap_index_gives_the_latest_change(client, three_reports):
+    assert client.get("/sitemap.xml").content.count(b"<lastmod>") == 1
+
+
+def test_a_sitemap_page_takes_the_same_queries_whatever_the_number_of_reports(client, report, small_pages):
+    def queries(path):
+        cache.clear()
+        client.get(path)  # Wagtail's site root paths, cached as in a running server
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    paths = ["/sitemap.xml", "/sitemap-pages.xml", "/sitemap-pages.xml?p=2"]
+    before = [queries(path) for path in paths]
+    for n in range(3):
+        report_in(ReportStatus.PUBLISHED, make_cast(service=ServiceFactory(name=f"More service {n}")))
+    assert [queries(path) for path in [*paths, "/sitemap-pages.xml?p=4"]] == [*before, before[-1]]
 
 
 def test_api_gives_a_report_with_its_ratings_and_actions(client, report):

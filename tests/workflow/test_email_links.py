@@ -384,8 +384,14 @@ def body(response) -> str:
 
 @pytest.mark.django_db
 def test_the_sitemap_names_base_url(client, published):
-    sitemap = ET.fromstring(body(client.get("/sitemap.xml", HTTP_HOST="localhost")))  # noqa: S314 - our own
-    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    def locations_in(path):
+        sitemap = ET.fromstring(body(client.get(path, HTTP_HOST="localhost")))  # noqa: S314 - our own
+        return [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+
+    # The index names its pages at BASE_URL, and each page its addresses.
+    pages = locations_in("/sitemap.xml")
+    assert pages == [f"{PUBLIC}/sitemap-pages.xml"]
+    locations = locations_in(urlsplit(pages[0]).path)
     assert f"{PUBLIC}{published.get_url_parts()[2]}" in locations
     assert f"{PUBLIC}/reports/" in locations
     assert all(location.startswith(PUBLIC + "/") for location in locations), locations
