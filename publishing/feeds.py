@@ -34,7 +34,7 @@ class PublishedReportsFeed(Feed):
         return absolute_url(reverse("reports_feed"))
 
     def items(self):
-        return selectors.published_reports().order_by("-first_published_at", "-pk")[: self.items_count]
+        return selectors.newest_published(self.items_count)
 
     def item_title(self, item):
         # A corrected report says so, as GOV.UK's feeds do: readers who saw it first learn its text changed.

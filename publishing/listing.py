@@ -25,6 +25,7 @@ COLUMNS = {
     "phase": "assessment__phase",
     "type_id": "assessment__type_id",
     "department_id": "assessment__service__department_id",
+    "first_published_at": "first_published_at",
 }
 SEARCH_CONFIG = ListedReport.SEARCH_CONFIG
 

@@ -51,6 +51,8 @@ class ListedReport(models.Model):
     phase = models.CharField(max_length=20)
     type = models.ForeignKey("cms.AssessmentType", on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey("workflow.Department", on_delete=models.CASCADE, related_name="+")
+    # The feed's order: newest published first.
+    first_published_at = models.DateTimeField(null=True)
     # On PostgreSQL, the words the list's search finds the report by, with a GIN index (migration 0006). Empty on
     # SQLite, where the search is Wagtail's.
     search = SearchVectorField(null=True, editable=False)
@@ -62,6 +64,7 @@ class ListedReport(models.Model):
             models.Index(F("assessment_date").desc(), F("report").desc(), name="listed_newest_first"),
             # The list's filters, so that counting a filtered list reads this index alone.
             models.Index(fields=["overall_rating", "phase", "type", "assessment_date"], name="listed_by_filters"),
+            models.Index(F("first_published_at").desc(), F("report").desc(), name="listed_newest_published"),
         ]
 
     def __str__(self) -> str:

@@ -121,6 +121,17 @@ def reports_page(reports: QuerySet[ReportPage], filters: ReportFilters, *, numbe
     return page
 
 
+def newest_published(count: int) -> list[ReportPage]:
+    """The `count` reports published most recently, newest first: their ids from the list's own rows (an index
+    gives them in order), then the reports read through `published_reports()`."""
+    from .models import ListedReport
+
+    rows = ListedReport.objects.order_by("-first_published_at", "-report_id")
+    ids = list(rows.values_list("report_id", flat=True)[:count])
+    found = published_reports().filter(pk__in=ids).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
 def search_reports(reports: QuerySet[ReportPage], query: str):
     """Wagtail search (PostgreSQL full-text on PostgreSQL) within already filtered reports, most relevant
     first. Searching the ids keeps Wagtail's filter rules happy: the filters on related fields run in SQL."""
