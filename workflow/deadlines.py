@@ -21,6 +21,7 @@ their defaults:
 """
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
@@ -56,7 +57,10 @@ def in_force(request=None) -> Figures:
     return Figures(**{field.name: getattr(setting, field.name) for field in fields(Figures)})
 
 
+@functools.cache
 def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    # Worked out once a year per process: `holidays` builds a whole calendar each time it is asked, which made every
+    # working day counted cost milliseconds (insights counts the days of every report in the period).
     # England and Wales: without subdiv="ENG" Easter Monday and the summer bank holiday are missing.
     return frozenset(holidays.UK(subdiv="ENG", years=year))
 

@@ -180,6 +180,9 @@ def timings(start: datetime.date, end: datetime.date) -> list[Timing]:
     reports = (
         _reports(start, end)
         .select_related("assessment")
+        # Only what the timings read (and the status, which django-fsm reads on loading): a report's row is mostly its
+        # questions and answers, read here for every report.
+        .only("status", "shared_at", "response_due", "assessment__date", "assessment__share_within_days")
         .annotate(responded_at=Min("status_changes__at", filter=Q(status_changes__transition__in=RESPONSES)))
     )
     to_share, to_respond = [], []

@@ -229,6 +229,8 @@ class ReportPage(ConcurrentTransitionMixin, Page):
 
     class Meta:
         verbose_name = "assessment report"
+        # The dashboards read the few reports in each status of the work in hand among many published ones.
+        indexes = [models.Index(fields=["status"], name="report_status")]
 
     def __str__(self) -> str:
         return f"Report: {self.assessment}"
