@@ -60,6 +60,8 @@ bench: install
 	$(PY) bench/public_pages.py $(BENCH_ARGS) --database-url $(BENCH_POSTGRES)
 	$(PY) bench/open_data.py $(BENCH_ARGS)
 	$(PY) bench/open_data.py $(BENCH_ARGS) --database-url $(BENCH_POSTGRES)
+	$(PY) bench/signed_in_pages.py $(BENCH_ARGS)
+	$(PY) bench/signed_in_pages.py $(BENCH_ARGS) --database-url $(BENCH_POSTGRES)
 
 clean:
 	rm -rf $(VENV) site/node_modules site/dist static db.sqlite3
