@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class CmsConfig(AppConfig):
@@ -12,3 +12,13 @@ class CmsConfig(AppConfig):
 
         # Sent once per app after the whole migration: with sender=self it runs once per `migrate`.
         post_migrate.connect(set_default_site_address, sender=self, dispatch_uid="cms.set_default_site_address")
+
+        from wagtail.models import PageViewRestriction
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .templatetags.guidance import forget_content_urls
+
+        # The header and footer links to the pages the team edits follow those pages (cms.templatetags.guidance).
+        for signal in (page_published, page_unpublished, post_page_move, post_delete):
+            signal.connect(forget_content_urls, dispatch_uid=f"cms.forget_content_urls.{id(signal)}")
+        post_save.connect(forget_content_urls, sender=PageViewRestriction, dispatch_uid="cms.forget_content_urls.pvr")

@@ -217,6 +217,30 @@ def test_guidance_url_asks_the_database_once_per_request(django_assert_num_queri
     ]
 
 
+def test_the_links_are_kept_between_requests_until_a_page_changes(django_assert_num_queries):
+    # Every public page shows them: after the first request, none asks the database again until a page is
+    # published, unpublished, moved or deleted, or a view restriction changes.
+    Site.get_site_root_paths()
+    render_tag('{% content_url "cookies" %}', RequestFactory().get("/"))
+    with django_assert_num_queries(0):
+        assert render_tag('{% content_url "cookies" %}', RequestFactory().get("/")) == "/cookies/"
+
+    page_at("/cookies/").unpublish()
+    assert render_tag('{% content_url "cookies" %}', RequestFactory().get("/")) == ""
+    page_at("/cookies/").save_revision().publish()
+    assert render_tag('{% content_url "cookies" %}', RequestFactory().get("/")) == "/cookies/"
+
+    restriction = PageViewRestriction.objects.create(
+        page=page_at("/cookies/"), restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    assert render_tag('{% content_url "cookies" %}', RequestFactory().get("/")) == ""
+    restriction.delete()
+    assert render_tag('{% content_url "cookies" %}', RequestFactory().get("/")) == "/cookies/"
+
+    page_at("/cookies/").delete()
+    assert render_tag('{% content_url "cookies" %}', RequestFactory().get("/")) == ""
+
+
 def migrated_apps():
     executor = MigrationExecutor(connection)
     return executor.loader.project_state(("cms", "0003_guidance_and_footer_pages")).apps
