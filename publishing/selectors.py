@@ -103,7 +103,7 @@ def reports_page(reports: QuerySet[ReportPage], filters: ReportFilters, *, numbe
     from .models import ListedReport
 
     rows = listed(filters)
-    query = filters.query.replace('"', " ").strip()
+    query = filters.query.strip()
     if query and connections[rows.db].vendor != "postgresql":
         searched = search_reports(reports.filter(pk__in=rows.values("report_id")), query)
         return Paginator(searched, size).get_page(number)
@@ -133,8 +133,9 @@ def newest_published(count: int) -> list[ReportPage]:
 
 
 def search_reports(reports: QuerySet[ReportPage], query: str):
-    """Wagtail search (PostgreSQL full-text on PostgreSQL) within already filtered reports, most relevant
-    first. Searching the ids keeps Wagtail's filter rules happy: the filters on related fields run in SQL."""
+    """Wagtail search within already filtered reports, most relevant first: the list's search on SQLite
+    (`reports_page` searches its own rows on PostgreSQL). Searching the ids keeps Wagtail's filter rules happy: the
+    filters on related fields run in SQL."""
     # SQLite's full-text search fails on a double quote; the form already turns them into spaces, and so does this
     # for every other caller.
     query = query.replace('"', " ").strip()

@@ -70,7 +70,7 @@ def relist_on_assessment_changed(sender, instance, created, **kwargs):
 @receiver(post_save, sender=ReportStatusChange)
 def clear_on_leaving_published(sender, instance, **kwargs):
     # Withdrawing a published report publishes nothing, yet takes it out of every list and puts a notice on its page.
+    # Arriving at published needs nothing here: publishing the page follows, and `clear_on_publish` lists it then.
     if instance.from_status == ReportStatus.PUBLISHED:
         clear_now_and_on_commit()
-    if ReportStatus.PUBLISHED in (instance.from_status, instance.to_status):
         listing.refresh([instance.report_id])
