@@ -90,3 +90,18 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker):
+    """The demo content (`manage.py seed_demo`), made once for all of a module's tests rather than once for each: it
+    takes seconds, and a module of twenty tests took minutes. It is made in a transaction that is rolled back after the
+    module's last test; each test runs in a savepoint inside it (pytest-django's `django_db`), so no test sees another's
+    changes. Only for tests on a non-transactional database: a transactional test would flush it."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic(), open(os.devnull, "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+        yield
+        transaction.set_rollback(True)

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from workflow.models import ReportPage, ReportStatus
 
@@ -7,8 +6,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_content):
+    """The demo content, made once for this module (tests/conftest.py)."""
 
 
 def test_home_and_guidance_pages_are_served(client):

@@ -81,8 +81,8 @@ def long_date(day) -> str:
 
 
 @pytest.fixture
-def demo():
-    seed()
+def demo(demo_content):
+    """The demo content, made once for this module (tests/conftest.py)."""
 
 
 def test_seed_demo_gives_a_report_at_every_stage_and_a_person_in_every_role(demo):
