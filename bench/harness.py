@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
-from devtools.machines import free_port, temporary_postgres  # noqa: E402
+from devtools.machines import free_port, migrated, temporary_postgres  # noqa: E402
 
 __all__ = ["environment", "free_port", "seed", "Server", "count_queries", "wrk", "python_load"]
 
@@ -275,16 +275,19 @@ def seed(target: int) -> None:
 
 
 def count_queries(paths: dict[str, str]) -> dict[str, int]:
-    from django.core.cache import cache
+    """Each page's queries with the page cache emptied: what a request the page cache cannot answer costs on a running
+    server, whose other caches (Wagtail's site root paths, the Sites, the footer's links) are warm."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from publishing import cache
 
     client = Client(HTTP_HOST="127.0.0.1")
     counts = {}
     for name, path in paths.items():
         cache.clear()
-        client.get(path)  # warm Wagtail's site-root cache, as a running server has
+        client.get(path)  # warms the other caches, as a running server has them
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
@@ -410,6 +413,7 @@ def environment(database_url: str | None, *, name: str):
     }
     os.environ.update(env)
     sys.path[:0] = [str(workdir), str(ROOT)]
+    migrated(database_url)  # a copy of a migrated database; `migrate` below then applies nothing
     try:
         import django
 

@@ -45,6 +45,7 @@ from devtools.machines import (  # noqa: E402
     Saboteur,
     api_key,
     fake_notify,
+    migrated,
     outstanding,
     queue_emails,
     spawn,
@@ -118,6 +119,7 @@ def main() -> int:
     with temporary_database(args.database_url) as (database_url, database_name):
         env = environment(database_url, server.base_url, args.workers)
         print(f"database: {database_name}; migrating...", flush=True)
+        migrated(database_url)  # a copy of a migrated database; `migrate` then applies nothing
         manage(env, "migrate", "--noinput")
         if database_url.startswith("sqlite"):
             import sqlite3

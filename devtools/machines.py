@@ -2,6 +2,8 @@
 (`tests/several_machines/`) share.
 
 - `temporary_postgres(server_url)`: a fresh database on a PostgreSQL server, dropped at the end however it ends.
+- `migrated(database_url)`: an empty database given every migration's schema and data, copied from a migrated one kept
+  on this machine (the tests and benchmarks that need a database of their own used to migrate one each).
 - `fake_notify(fault_rate)`: the fake Notify server (`devtools/fake_notify.py`) with the project's templates,
   failing a share of sends at random; `Saboteur` adds a dropped connection and a send taken but answered too late.
 - `queue_emails(count)`: emails written and queued through the outbox as events do (Django set up).
@@ -11,12 +13,18 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import importlib.metadata
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import threading
 import uuid
 from collections import Counter
@@ -61,6 +69,93 @@ def temporary_postgres(server_url: str, *, prefix: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# Migrating from nothing renders the models' state after each of some 260 migrations: a minute or more on a busy
+# 2-core machine, and each benchmark, the several-machines test and several tests used to do it again. A database
+# migrated once is kept on this machine for the migrations and installed packages as they are now (a SQLite file in
+# the temporary directory, or a template database on the PostgreSQL server) and copied. Callers still run `migrate`
+# after the copy: it applies nothing, but runs what follows every migrate (the default Site's address, permissions).
+_KEPT_PREFIX = "service_assessment_reports_migrated_"
+
+
+def _migrations_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    for name, version in sorted((d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()):
+        digest.update(f"{name}=={version};".encode())
+    return digest.hexdigest()[:16]
+
+
+@contextmanager
+def _machine_lock(name: str) -> Iterator[None]:
+    """One process at a time on this machine (the two test suites run side by side in CI)."""
+    with open(Path(tempfile.gettempdir()) / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _migrate(database_url: str) -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DATABASE_URL": database_url}
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
+
+
+def migrated(database_url: str) -> None:
+    """Gives the database at `database_url` every migration's schema and data: a SQLite file that does not exist yet,
+    or an empty PostgreSQL database that nothing is connected to (it is made again as a copy)."""
+    kept = _KEPT_PREFIX + _migrations_fingerprint()
+    parts = urlsplit(database_url)
+    with _machine_lock(kept):
+        if parts.scheme == "sqlite":
+            template = Path(tempfile.gettempdir()) / f"{kept}.sqlite3"
+            if not template.exists():
+                making = template.with_suffix(f".{os.getpid()}.making")
+                making.unlink(missing_ok=True)
+                _migrate(f"sqlite:///{making}")
+                making.replace(template)
+                for old in Path(tempfile.gettempdir()).glob(f"{_KEPT_PREFIX}*.sqlite3"):
+                    if old != template:
+                        old.unlink(missing_ok=True)
+            shutil.copyfile(template, parts.path)
+            return
+        import psycopg
+
+        name = parts.path.lstrip("/")
+        admin = urlunsplit(parts._replace(path="/postgres", query=""))
+        with psycopg.connect(admin, autocommit=True) as connection:
+            have = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{_KEPT_PREFIX}%"]
+                )
+            }
+            if kept not in have:
+                connection.execute(f'CREATE DATABASE "{kept}"')
+                try:
+                    _migrate(urlunsplit(parts._replace(path=f"/{kept}")))
+                except BaseException:
+                    connection.execute(f'DROP DATABASE IF EXISTS "{kept}" WITH (FORCE)')
+                    raise
+                for old in have:
+                    with suppress(psycopg.Error):
+                        connection.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{kept}"')
 
 
 # --- the fake Notify --------------------------------------------------------------------------------

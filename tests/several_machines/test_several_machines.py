@@ -211,6 +211,7 @@ def service(tmp_path_factory) -> Iterator[Service]:
             # The workers' log says which of them ran each task.
             "LOG_LEVEL": "INFO",
         }
+        machines.migrated(database_url)  # a copy of a migrated database; `migrate` then applies nothing
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo")
         manage(env, "setup_schedules")
