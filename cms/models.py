@@ -11,9 +11,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from . import figures
+from . import figures, restrictions
 from .blocks import POINT_COLUMNS, REPORT_COLUMNS, ContentBlock, QuestionKind, QuestionsBlock, options
 from .forms import ServiceStandardForm
+from .restrictions import ViewRestrictionsFromCache
 
 
 class StandardStatus(models.TextChoices):
@@ -253,7 +254,7 @@ class AssessmentType(models.Model):
         return f"{phase_label} {self.stage_suffix}" if self.stage_suffix else phase_label
 
 
-class HomePage(Page):
+class HomePage(ViewRestrictionsFromCache, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
     body = StreamField(ContentBlock(), blank=True, help_text=figures.HELP_TEXT)
 
@@ -264,7 +265,7 @@ class HomePage(Page):
     template = "cms/home_page.html"
 
 
-class GuidancePage(Page):
+class GuidancePage(ViewRestrictionsFromCache, Page):
     summary = models.CharField(max_length=500, blank=True, help_text="One sentence under the title.")
     body = StreamField(ContentBlock(), blank=True, help_text=figures.HELP_TEXT)
 
@@ -276,5 +277,5 @@ class GuidancePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["child_pages"] = self.get_children().live().public().specific()
+        context["child_pages"] = restrictions.public(self.get_children().live()).specific()
         return context

@@ -76,4 +76,7 @@ def set_default_site_address(sender=None, apps=None, using="default", **kwargs) 
     from wagtail.models import Site as WagtailSite
 
     WagtailSite.clear_site_root_paths_cache()
+    from .sites import forget
+
+    forget()
     logger.info("The default Wagtail Site now answers at %s:%s (BASE_URL)", hostname, port)

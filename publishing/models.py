@@ -7,11 +7,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.restrictions import ViewRestrictionsFromCache
+
 from . import selectors
 from .forms import ReportFilterForm
 
 
-class ReportIndexPage(Page):
+class ReportIndexPage(ViewRestrictionsFromCache, Page):
     """`/reports/`: published reports, newest assessment first."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

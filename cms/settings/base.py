@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # django-csp's, with the Wagtail admin's exceptions (CONTENT_SECURITY_POLICY_ADMIN below).
     "cms.settings.csp_admin.CSPMiddlewareWithAdminPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The request's Wagtail Site from the shared cache, not a query per request (cms.sites).
+    "cms.sites.SiteForRequest",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

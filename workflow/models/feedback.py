@@ -16,6 +16,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormField, AbstractFormSubmission
 
+from cms.restrictions import ViewRestrictionsFromCache
+
 from .assessments import Assessment
 
 COMMENT_MAX_LENGTH = 500
@@ -50,7 +52,7 @@ class FeedbackFormField(AbstractFormField):
     page = ParentalKey("FeedbackSurveyPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class FeedbackSurveyPage(AbstractForm):
+class FeedbackSurveyPage(ViewRestrictionsFromCache, AbstractForm):
     """Answered only with an unused invitation token, from the link in the feedback email."""
 
     intro = models.TextField(blank=True, default="Tell us how your service assessment went. It takes 2 minutes.")

@@ -14,6 +14,7 @@ from wagtail.models import Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from cms.restrictions import PublicFromCache, ViewRestrictionsFromCache
 from cms.text import shorten
 from workflow import deadlines, permissions, ratings
 from workflow.questions import unanswered
@@ -157,12 +158,12 @@ def _plus_team(report, user) -> bool:
     return permissions.is_plus_team(user)
 
 
-class ReportPageQuerySet(PageQuerySet):
+class ReportPageQuerySet(PublicFromCache, PageQuerySet):
     def with_assessment(self):
         return self.select_related("assessment__service__department")
 
 
-class ReportPage(ConcurrentTransitionMixin, Page):
+class ReportPage(ConcurrentTransitionMixin, ViewRestrictionsFromCache, Page):
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="report")
     # Only the transition services in workflow.services change this.
     status = FSMField(default=ReportStatus.DRAFT, choices=ReportStatus.choices, protected=True)
