@@ -12,6 +12,7 @@ lists only pages under no restriction, reads the same paths."""
 import logging
 
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
@@ -23,6 +24,13 @@ logger = logging.getLogger(__name__)
 
 
 def forget(**kwargs) -> None:
+    # Now, and again once the change is committed: a request between the two could otherwise read the database as it
+    # was before the change and keep that in the cache until the timeout.
+    _delete()
+    transaction.on_commit(_delete)
+
+
+def _delete() -> None:
     try:
         caches[_CACHE_ALIAS].delete(_CACHE_KEY)
     except Exception as error:

@@ -10,6 +10,7 @@ change made without signals. When the cache fails, Wagtail finds the Site itself
 import logging
 
 from django.core.cache import caches
+from django.db import transaction
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 
@@ -24,6 +25,13 @@ _HOSTNAME_AND_PORT, _HOSTNAME_AND_DEFAULT, _DEFAULT, _HOSTNAME = range(4)
 
 
 def forget(**kwargs) -> None:
+    # Now, and again once the change is committed: a request between the two could otherwise read the database as it
+    # was before the change and keep that in the cache until the timeout.
+    _delete()
+    transaction.on_commit(_delete)
+
+
+def _delete() -> None:
     try:
         caches[_CACHE_ALIAS].delete(SITES_KEY)
     except Exception as error:

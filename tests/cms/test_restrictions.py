@@ -2,6 +2,7 @@
 queries, and a restriction added, removed or moved into place applies at the next request."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
@@ -74,3 +75,11 @@ def test_with_aliases_or_without_the_cache_wagtail_decides(client, monkeypatch):
 
     monkeypatch.setattr(restrictions, "_restricted_paths", broken)
     assert "How service assessments work" not in client.get("/guidance/").text
+
+
+def test_a_restriction_is_forgotten_again_once_committed(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=guidance_index(), restriction_type="password", password="secret")
+        # What a request on another connection would cache between the change and its commit: no restrictions.
+        caches["pages"].set(restrictions._CACHE_KEY, (False, ()), 300)
+    assert caches["pages"].get(restrictions._CACHE_KEY) is None
