@@ -5,9 +5,9 @@ calls `Page.get_view_restrictions`): a query for the ancestors and one for the r
 though restricted pages are few or none. So the paths of the restricted pages are kept in the shared "pages" cache
 (Redis in production, so a change on one machine reaches all), and a page under none of them has no restrictions
 without asking. Any change to a restriction, a page move, or an alias forgets them (cms.apps); the timeout bounds a
-change made without signals. Where the cache fails, or aliases exist (an alias takes its source page's
-restrictions, which its path does not show), Wagtail's own queries answer. `public()` on a page queryset, which
-lists only pages under no restriction, reads the same paths."""
+change made without signals. Where the cache fails, the paths are read from the database; where aliases exist
+(an alias takes its source page's restrictions, which its path does not show), Wagtail's own queries answer.
+`public()` on a page queryset, which lists only pages under no restriction, reads the same paths."""
 
 import logging
 
@@ -42,15 +42,27 @@ def forget_when_an_alias_is_saved(sender, instance=None, **kwargs) -> None:
         forget()
 
 
+def _from_database() -> tuple[bool, tuple[str, ...]]:
+    aliases = Page.objects.filter(alias_of__isnull=False).exists()
+    paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True).order_by().distinct())
+    return aliases, paths
+
+
 def _known() -> tuple[bool, tuple[str, ...]]:
-    """Whether any page is an alias, and the paths of the pages with view restrictions. Raises the cache's errors."""
-    cache = caches[_CACHE_ALIAS]
-    known = cache.get(_CACHE_KEY)
+    """Whether any page is an alias, and the paths of the pages with view restrictions. Only the cache's own failures
+    are passed over (the answer then comes from the database): the database's reach the error pages as Wagtail's
+    own queries' would."""
+    try:
+        known = caches[_CACHE_ALIAS].get(_CACHE_KEY)
+    except Exception as error:
+        logger.warning("View restriction cache unavailable: %s", error)
+        return _from_database()
     if known is None:
-        aliases = Page.objects.filter(alias_of__isnull=False).exists()
-        paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True).order_by().distinct())
-        known = (aliases, paths)
-        cache.set(_CACHE_KEY, known, _CACHE_SECONDS)
+        known = _from_database()
+        try:
+            caches[_CACHE_ALIAS].set(_CACHE_KEY, known, _CACHE_SECONDS)
+        except Exception as error:
+            logger.warning("View restriction cache unavailable: %s", error)
     return known
 
 
@@ -64,11 +76,7 @@ class ViewRestrictionsFromCache:
     """For page models: Wagtail's view restrictions, answered from the cache when none can apply."""
 
     def get_view_restrictions(self):
-        try:
-            paths = _restricted_paths()
-        except Exception as error:
-            logger.warning("View restriction cache unavailable: %s", error)
-            paths = None
+        paths = _restricted_paths()
         if paths is not None and not any(self.path.startswith(path) for path in paths):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
@@ -76,8 +84,7 @@ class ViewRestrictionsFromCache:
 
 def _public_q() -> Q:
     """Wagtail's `public_q()` (no page at or under a restricted page's path), from the cached paths. Wagtail's own
-    reads restrictions by the restricted page's path alone, aliases or not, so the paths answer it in full. Raises
-    the cache's errors."""
+    reads restrictions by the restricted page's path alone, aliases or not, so the paths answer it in full."""
     _, paths = _known()
     q = Q()
     for path in paths:
@@ -87,19 +94,11 @@ def _public_q() -> Q:
 
 def public(pages):
     """`pages.public()` for any page queryset, without a query for the restrictions."""
-    try:
-        return pages.filter(_public_q())
-    except Exception as error:
-        logger.warning("View restriction cache unavailable: %s", error)
-        return pages.public()
+    return pages.filter(_public_q())
 
 
 class PublicFromCache:
     """For page querysets: `public()` from the cached paths."""
 
     def public(self):
-        try:
-            return self.filter(_public_q())
-        except Exception as error:
-            logger.warning("View restriction cache unavailable: %s", error)
-            return super().public()
+        return self.filter(_public_q())

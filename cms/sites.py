@@ -5,7 +5,7 @@ was about a fifth of an uncached guidance page's time. Sites change only when th
 `migrate` sets the default Site's address), so the Sites and their root pages are kept in the shared "pages" cache
 (Redis in production, so that an edit on one machine reaches all), and `SiteForRequest` hands each request its Site
 the way Wagtail's own matching would. Saving or deleting a Site, or a root page, forgets them; the timeout bounds a
-change made without signals. When the cache fails, Wagtail finds the Site itself."""
+change made without signals. When the cache fails, the Sites are read from the database."""
 
 import logging
 
@@ -47,16 +47,24 @@ def forget_when_a_site_changes(sender, instance=None, **kwargs) -> None:
 
 
 def _sites() -> list[Site]:
-    sites = caches[_CACHE_ALIAS].get(SITES_KEY)
+    # Only the cache's own failures are passed over (the Sites then come from the database): the database's must
+    # reach the error pages as they would from Wagtail's own lookup.
+    try:
+        sites = caches[_CACHE_ALIAS].get(SITES_KEY)
+    except Exception as error:
+        logger.warning("Site cache unavailable: %s", error)
+        return list(Site.objects.select_related("root_page").order_by("pk"))
     if sites is None:
         sites = list(Site.objects.select_related("root_page").order_by("pk"))
-        caches[_CACHE_ALIAS].set(SITES_KEY, sites, _CACHE_SECONDS)
+        try:
+            caches[_CACHE_ALIAS].set(SITES_KEY, sites, _CACHE_SECONDS)
+        except Exception as error:
+            logger.warning("Site cache unavailable: %s", error)
     return sites
 
 
 def site_for(hostname: str, port: int | None) -> Site | None:
-    """The Site Wagtail's `get_site_for_hostname` would choose, or None where it finds none. May raise the cache's
-    errors."""
+    """The Site Wagtail's `get_site_for_hostname` would choose, or None where it finds none."""
 
     def match(site: Site) -> int:
         if site.hostname == hostname:
@@ -89,8 +97,5 @@ class SiteForRequest:
             port = int(request.get_port())
         except ValueError:  # a forwarded port that is not a number matches no Site's port
             port = None
-        try:
-            request._wagtail_site = site_for(hostname, port)
-        except Exception as error:  # the cache is an optimisation: Wagtail's own query finds the Site instead
-            logger.warning("Site cache unavailable: %s", error)
+        request._wagtail_site = site_for(hostname, port)
         return self.get_response(request)

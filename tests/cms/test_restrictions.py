@@ -73,7 +73,8 @@ def test_with_aliases_or_without_the_cache_wagtail_decides(client, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(restrictions, "_restricted_paths", broken)
+    monkeypatch.setattr(caches["pages"], "get", broken)
+    monkeypatch.setattr(caches["pages"], "set", broken)
     assert "How service assessments work" not in client.get("/guidance/").text
 
 
