@@ -9,32 +9,16 @@ change made without signals. Where the cache fails, the paths are read from the 
 (an alias takes its source page's restrictions, which its path does not show), Wagtail's own queries answer.
 `public()` on a page queryset, which lists only pages under no restriction, reads the same paths."""
 
-import logging
-
-from django.core.cache import caches
-from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
-_CACHE_ALIAS = "pages"
-_CACHE_KEY = "cms:restricted-paths"
-_CACHE_SECONDS = 300
+from . import shared_cache
 
-logger = logging.getLogger(__name__)
+_CACHE_KEY = "cms:restricted-paths"
 
 
 def forget(**kwargs) -> None:
-    # Now, and again once the change is committed: a request between the two could otherwise read the database as it
-    # was before the change and keep that in the cache until the timeout.
-    _delete()
-    transaction.on_commit(_delete)
-
-
-def _delete() -> None:
-    try:
-        caches[_CACHE_ALIAS].delete(_CACHE_KEY)
-    except Exception as error:
-        logger.warning("View restriction cache unavailable: %s", error)
+    shared_cache.forget(_CACHE_KEY)
 
 
 def forget_when_an_alias_is_saved(sender, instance=None, **kwargs) -> None:
@@ -49,21 +33,8 @@ def _from_database() -> tuple[bool, tuple[str, ...]]:
 
 
 def _known() -> tuple[bool, tuple[str, ...]]:
-    """Whether any page is an alias, and the paths of the pages with view restrictions. Only the cache's own failures
-    are passed over (the answer then comes from the database): the database's reach the error pages as Wagtail's
-    own queries' would."""
-    try:
-        known = caches[_CACHE_ALIAS].get(_CACHE_KEY)
-    except Exception as error:
-        logger.warning("View restriction cache unavailable: %s", error)
-        return _from_database()
-    if known is None:
-        known = _from_database()
-        try:
-            caches[_CACHE_ALIAS].set(_CACHE_KEY, known, _CACHE_SECONDS)
-        except Exception as error:
-            logger.warning("View restriction cache unavailable: %s", error)
-    return known
+    """Whether any page is an alias, and the paths of the pages with view restrictions."""
+    return shared_cache.read_through(_CACHE_KEY, _from_database)
 
 
 def _restricted_paths() -> tuple[str, ...] | None:

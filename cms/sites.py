@@ -7,35 +7,19 @@ was about a fifth of an uncached guidance page's time. Sites change only when th
 the way Wagtail's own matching would. Saving or deleting a Site, or a root page, forgets them; the timeout bounds a
 change made without signals. When the cache fails, the Sites are read from the database."""
 
-import logging
-
-from django.core.cache import caches
-from django.db import transaction
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 
-_CACHE_ALIAS = "pages"
-SITES_KEY = "cms:sites"
-_CACHE_SECONDS = 300
+from . import shared_cache
 
-logger = logging.getLogger(__name__)
+SITES_KEY = "cms:sites"
 
 # Wagtail's order of preference (wagtail.models.sites.get_site_for_hostname).
 _HOSTNAME_AND_PORT, _HOSTNAME_AND_DEFAULT, _DEFAULT, _HOSTNAME = range(4)
 
 
 def forget(**kwargs) -> None:
-    # Now, and again once the change is committed: a request between the two could otherwise read the database as it
-    # was before the change and keep that in the cache until the timeout.
-    _delete()
-    transaction.on_commit(_delete)
-
-
-def _delete() -> None:
-    try:
-        caches[_CACHE_ALIAS].delete(SITES_KEY)
-    except Exception as error:
-        logger.warning("Site cache unavailable: %s", error)
+    shared_cache.forget(SITES_KEY)
 
 
 def forget_when_a_site_changes(sender, instance=None, **kwargs) -> None:
@@ -47,20 +31,7 @@ def forget_when_a_site_changes(sender, instance=None, **kwargs) -> None:
 
 
 def _sites() -> list[Site]:
-    # Only the cache's own failures are passed over (the Sites then come from the database): the database's must
-    # reach the error pages as they would from Wagtail's own lookup.
-    try:
-        sites = caches[_CACHE_ALIAS].get(SITES_KEY)
-    except Exception as error:
-        logger.warning("Site cache unavailable: %s", error)
-        return list(Site.objects.select_related("root_page").order_by("pk"))
-    if sites is None:
-        sites = list(Site.objects.select_related("root_page").order_by("pk"))
-        try:
-            caches[_CACHE_ALIAS].set(SITES_KEY, sites, _CACHE_SECONDS)
-        except Exception as error:
-            logger.warning("Site cache unavailable: %s", error)
-    return sites
+    return shared_cache.read_through(SITES_KEY, lambda: list(Site.objects.select_related("root_page").order_by("pk")))
 
 
 def site_for(hostname: str, port: int | None) -> Site | None:

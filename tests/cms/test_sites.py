@@ -77,4 +77,4 @@ def test_without_the_cache_the_sites_come_from_the_database(client, monkeypatch,
     response = client.get("/guidance/")
     assert response.status_code == 200
     assert response.wsgi_request._wagtail_site == Site.objects.get(is_default_site=True)
-    assert "Site cache unavailable" in caplog.text
+    assert "Shared cache unavailable (cms:sites)" in caplog.text
