@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from . import routing
 
 # The database going away gets its own page (503, nothing was saved, try again); every other fault the 500 page.
 handler500 = "cms.views.server_error"
@@ -47,5 +49,9 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every page not matched above, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every page not matched above, so it comes last: its pages found through cms.routing (one query for a
+# page, not one or two per level), and its own utility views (under _util/) as Wagtail's URLs give them.
+urlpatterns += [
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", routing.serve),
+    path("", include(wagtail_urls)),
+]

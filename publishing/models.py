@@ -35,7 +35,11 @@ class ReportIndexPage(ViewRestrictionsFromCache, Page):
         form.is_valid()
         context["form"] = form
         context["reports"] = selectors.reports_page(
-            self.published_reports(), form.filters(), number=request.GET.get("page"), size=self.page_size
+            self.published_reports(),
+            form.filters(),
+            number=request.GET.get("page"),
+            size=self.page_size,
+            index_url=self.get_url(request),
         )
         return context
 

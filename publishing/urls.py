@@ -5,9 +5,9 @@ from django.http import HttpResponse
 from django.urls import path, re_path, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
-from wagtail import views as wagtail_views
 from wagtail.contrib.sitemaps.views import sitemap
 
+from cms import routing
 from cms.public_address import absolute_url
 
 from . import exports
@@ -36,5 +36,5 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     # The reports list and the report pages, through the page cache.
     re_path(r"^reports/(?P<slug>[\w\-]+)/$", cached_page(serve_report), name="public_report"),
-    re_path(r"^(reports/(?:[\w\-]+/)*)$", cached_page(wagtail_views.serve), name="public_reports"),
+    re_path(r"^(reports/(?:[\w\-]+/)*)$", cached_page(routing.serve), name="public_reports"),
 ]

@@ -508,8 +508,8 @@ MATRIX: dict[str, Row | list[Row]] = {
         post=everyone(200), data={"password": "not-the-password", "return_url": "/"},
     ),
 
-    # Pages Wagtail serves: the feedback survey answers only to its one-time link.
-    r"^((?:[\w\-]+/)*)$": [
+    # Pages Wagtail serves (found through cms.routing): the feedback survey answers only to its one-time link.
+    r"^(?!_util/)((?:[\w\-]+/)*)$": [
         Row("/", get=everyone(200)),
         Row("/assessment-feedback/", get=everyone(404), post=everyone(404), data="survey_answers_without_token"),
         # The link is the credential: whoever holds it answers, once.
