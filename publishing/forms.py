@@ -7,7 +7,7 @@ from django import forms
 from cms.dates import DateField
 from workflow.models.choices import Rating
 
-from .selectors import ReportFilters, department_choices, stage_choices
+from .selectors import ReportFilters, department_choices, stages
 
 # What the single date box of earlier versions of this page accepted: links and bookmarks made with it still work.
 OLD_LINK_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
@@ -53,7 +53,6 @@ class ReportFilterForm(forms.Form):
     stage = forms.MultipleChoiceField(
         label="Stage",
         required=False,
-        choices=stage_choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
         error_messages={"invalid_choice": "Select a stage from the list"},
     )
@@ -77,6 +76,9 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Read once: the choices, the check of what was chosen, and the filter all use them.
+        self.stages = stages()
+        self.fields["stage"].choices = [(value, label) for value, (label, _, _) in self.stages.items()]
         self.fields["department"].choices = [("", "All departments"), *department_choices()]
 
     def clean_q(self):
@@ -101,7 +103,7 @@ class ReportFilterForm(forms.Form):
             data = {name: value for name, value in data.items() if name not in self.errors}
         return ReportFilters(
             results=tuple(data.get("result") or ()),
-            stages=tuple(data.get("stage") or ()),
+            stages=tuple((self.stages[stage][1], tuple(self.stages[stage][2])) for stage in data.get("stage") or ()),
             departments=(data["department"],) if data.get("department") else (),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),

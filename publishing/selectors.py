@@ -44,27 +44,24 @@ def department_choices() -> list[tuple[str, str]]:
     )
 
 
-def _stages() -> dict[str, tuple[str, str, int]]:
+def stages() -> dict[str, tuple[str, str, list[int]]]:
     """Each phase with each assessment type whose reports are published, by the stage's value in the list's
-    address ("alpha", "alpha_reassessment", "beta_amber-evidence-review"): (label, phase, type id). A type that
+    address ("alpha", "alpha_reassessment", "beta_amber-evidence-review"): (label, phase, type ids). A type that
     adds nothing to the stage's name (a service assessment) is the phase alone."""
-    stages = {}
+    found = {}
     types = AssessmentType.objects.filter(published=True).order_by("sort_order", "pk")
     for phase, _ in Phase.choices:
         for kind in types:
             value = f"{phase}_{kind.slug}" if kind.stage_suffix else phase
-            stages.setdefault(value, (Assessment.label_stage(phase, kind.stage_suffix), phase, []))[2].append(kind.pk)
-    return stages
-
-
-def stage_choices() -> list[tuple[str, str]]:
-    return [(value, label) for value, (label, _, _) in _stages().items()]
+            found.setdefault(value, (Assessment.label_stage(phase, kind.stage_suffix), phase, []))[2].append(kind.pk)
+    return found
 
 
 @dataclass(frozen=True)
 class ReportFilters:
     results: tuple[str, ...] = ()
-    stages: tuple[str, ...] = ()
+    # Each stage chosen as the phase and the assessment types it stands for (from `stages()`).
+    stages: tuple[tuple[str, tuple[int, ...]], ...] = ()
     departments: tuple[str, ...] = ()  # department slugs
     date_from: object = None
     date_to: object = None
@@ -79,12 +76,9 @@ def listed(filters: ReportFilters):
     if filters.results:
         rows = rows.filter(overall_rating__in=[r for r in filters.results if r in Rating.values])
     if filters.stages:
-        stages = _stages()
         stage_q = Q(pk__in=[])
-        for stage in filters.stages:
-            if stage in stages:
-                _, phase, type_ids = stages[stage]
-                stage_q |= Q(phase=phase, type_id__in=type_ids)
+        for phase, type_ids in filters.stages:
+            stage_q |= Q(phase=phase, type_id__in=type_ids)
         rows = rows.filter(stage_q)
     if filters.departments:
         rows = rows.filter(department__in=Department.objects.filter(slug__in=filters.departments))
