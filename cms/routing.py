@@ -11,10 +11,12 @@ among them, and `page.serve()` follow.
 Nothing here needs forgetting: a remembered content type is only a hint. If no page of that type is at the address
 any more, the hint is dropped and Wagtail's own routing answers, as it does for everything this does not place:
 the root page, a page not live, an address nothing is at, and every address if a page model routes its own
-sub-addresses (`route` overridden), which addresses alone cannot see."""
+sub-addresses (`route` overridden) or pages are translated, which addresses alone cannot see."""
 
+import hashlib
 from functools import cache
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site, get_page_models
@@ -33,8 +35,10 @@ def serve(request, path):
 
 
 @cache
-def _wagtail_routes_every_page() -> bool:
-    return all(model.route is Page.route for model in get_page_models())
+def _addresses_are_enough() -> bool:
+    # A page model with its own `route` answers sub-addresses no page has; with translations, Wagtail routes from the
+    # root page in the request's language, which an address alone does not give.
+    return not settings.WAGTAIL_I18N_ENABLED and all(model.route is Page.route for model in get_page_models())
 
 
 def live_page_at(request, path: str) -> Page | None:
@@ -42,10 +46,11 @@ def live_page_at(request, path: str) -> Page | None:
     should decide."""
     slugs = [slug for slug in path.split("/") if slug]
     site = Site.find_for_request(request)
-    if not slugs or site is None or not _wagtail_routes_every_page():
+    if not slugs or site is None or not _addresses_are_enough():
         return None
     url_path = f"{site.root_page.url_path}{'/'.join(slugs)}/"
-    key = f"cms:route:{url_path}"
+    # Hashed: an address can be longer than a cache key may be (memcached's 250 characters, which Django warns of).
+    key = f"cms:route:{hashlib.sha256(url_path.encode()).hexdigest()}"
     content_type_id = shared_cache.read_through(key, lambda: _content_type_at(slugs[-1], url_path))
     if content_type_id is None:
         return None

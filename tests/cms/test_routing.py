@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
+from cms import routing
 from cms.models import GuidancePage
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,16 @@ def test_the_home_page_and_an_unknown_address(client):
 def test_wagtail_utility_views_are_still_reached(client):
     # The page route must leave Wagtail's own _util/ views to Wagtail.
     assert client.get("/_util/login/").status_code == 200
+
+
+def test_with_translated_pages_wagtail_routes_every_address(rf, settings):
+    # Wagtail routes from the root page in the request's language, which the address alone does not give.
+    request = rf.get("/guidance/", HTTP_HOST="testserver")
+    assert routing.live_page_at(request, "guidance/") is not None
+    settings.WAGTAIL_I18N_ENABLED = True
+    routing._addresses_are_enough.cache_clear()
+    try:
+        assert routing.live_page_at(request, "guidance/") is None
+    finally:
+        settings.WAGTAIL_I18N_ENABLED = False
+        routing._addresses_are_enough.cache_clear()
