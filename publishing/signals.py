@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.models import AssessmentType, ServiceStandard
 from workflow.models import Assessment, Department, ReportPage, ReportStatus, ReportStatusChange, Service
 
 from . import cache, listing
@@ -58,6 +59,14 @@ def clear_on_names_changed(sender, instance, **kwargs):
     if sender is Service:
         # The list filters by the service's department.
         listing.refresh(ReportPage.objects.filter(assessment__service=instance).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=AssessmentType)
+@receiver(post_save, sender=ServiceStandard)
+def clear_on_stage_or_standard_changed(sender, instance, **kwargs):
+    # A report page names its stage (the assessment type's words) and the standard it was assessed against, and the
+    # list offers the stages as filters: the team edits both in the CMS.
+    clear_now_and_on_commit()
 
 
 @receiver(post_save, sender=Assessment)

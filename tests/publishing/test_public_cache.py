@@ -181,3 +181,24 @@ def test_on_redis_publishing_clears_what_every_web_machine_serves(client, report
     assert response["X-Page-Cache"] == "miss" and "Published on Redis" in response.text
     assert client.get(later.url).status_code == 200
     caches["pages"].clear()
+
+
+@pytest.mark.parametrize("edit", ["standard", "assessment type"])
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=123)
+def test_the_team_editing_a_standard_or_an_assessment_type_clears_the_cached_pages(client, report, edit):
+    assert client.get(report.url)["X-Page-Cache"] == "miss"
+    assert client.get(report.url)["X-Page-Cache"] == "hit"
+
+    assessment = report.assessment
+    if edit == "standard":
+        assessment.standard.name = "A renamed standard"
+        assessment.standard.save()
+        words = "A renamed standard"
+    else:
+        assessment.type.stage_suffix = "renamed review"
+        assessment.type.save()
+        words = "renamed review"
+
+    response = client.get(report.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert words in response.text
