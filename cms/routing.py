@@ -3,7 +3,7 @@
 Wagtail routes `/reports/` from the site's root page down, a level at a time: the root page's specific page, then
 the child with the next slug and its specific page (`Page.route`), three queries for a page below the home page
 and two more per level. Wagtail keeps each page's full address as `url_path`, so the page at an address is the live
-page with that `url_path` (and, for the index, that slug). `serve` reads it in one query of its own model, whose
+page with that `url_path` (and that last slug, which is indexed). `serve` reads it in one query of its own model, whose
 content type the shared cache remembers by address, then hands it to Wagtail's `serve` as Wagtail's own routing
 would have found it (`Page.route_for_request` keeps its answer on the request), so the same hooks, view restrictions
 among them, and `page.serve()` follow.
