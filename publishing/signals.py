@@ -12,6 +12,7 @@ from cms.models import AssessmentType, ServiceStandard
 from workflow.models import Assessment, Department, ReportPage, ReportStatus, ReportStatusChange, Service
 
 from . import cache, listing
+from .models import ListedReport
 
 
 def clear_now_and_on_commit():
@@ -73,7 +74,13 @@ def clear_on_stage_or_standard_changed(sender, instance, **kwargs):
 def relist_on_assessment_changed(sender, instance, created, **kwargs):
     # The list sorts by the assessment's date and filters by its phase and type. A new assessment has no report yet.
     if not created:
-        listing.refresh(ReportPage.objects.filter(assessment=instance).values_list("pk", flat=True))
+        reports = list(ReportPage.objects.filter(assessment=instance).values_list("pk", flat=True))
+        listed_before = ListedReport.objects.filter(report_id__in=reports).exists()
+        listing.refresh(reports)
+        # A published report's page and the cached lists show the assessment's date and stage. Assessments are saved
+        # often while a report is drafted, so only one whose report the public can see clears the page cache.
+        if listed_before or ListedReport.objects.filter(report_id__in=reports).exists():
+            clear_now_and_on_commit()
 
 
 @receiver(post_save, sender=ReportStatusChange)

@@ -1,5 +1,7 @@
 """Published pages are cached, send cache headers and validators, and publishing clears the cache."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -202,3 +204,29 @@ def test_the_team_editing_a_standard_or_an_assessment_type_clears_the_cached_pag
     response = client.get(report.url)
     assert response["X-Page-Cache"] == "miss"
     assert words in response.text
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=123)
+def test_a_published_reports_assessment_changed_clears_the_cached_pages(client, report):
+    assert client.get("/reports/")["X-Page-Cache"] == "miss"
+    assert client.get("/reports/")["X-Page-Cache"] == "hit"
+
+    assessment = report.assessment
+    assessment.date = datetime.date(2020, 2, 29)
+    assessment.save()
+
+    response = client.get("/reports/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "29 February 2020" in response.text
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=123)
+def test_an_unpublished_reports_assessment_changed_leaves_the_cached_pages(client, report):
+    draft = report_in(ReportStatus.DRAFT, make_cast(service=ServiceFactory(name="Draft service")))
+    client.get("/reports/")
+    assert client.get("/reports/")["X-Page-Cache"] == "hit"
+
+    draft.assessment.date = datetime.date(2020, 2, 29)
+    draft.assessment.save()
+
+    assert client.get("/reports/")["X-Page-Cache"] == "hit"
