@@ -27,10 +27,14 @@ from . import shared_cache
 
 def serve(request, path):
     """Wagtail's `serve` view, with the page found by its address."""
-    if not hasattr(request, "_wagtail_route_for_request"):
-        page = live_page_at(request, path)
-        if page is not None:
-            request._wagtail_route_for_request = RouteResult(page)
+    return serve_page(request, path, live_page_at(request, path))
+
+
+def serve_page(request, path, page: Page | None):
+    """Serves `page`, found at `path` by the caller, exactly as Wagtail's `serve` would have once its routing found
+    it: the same hooks (view restrictions among them), then `page.serve()`. With None, Wagtail's routing decides."""
+    if page is not None and not hasattr(request, "_wagtail_route_for_request"):
+        request._wagtail_route_for_request = RouteResult(page)
     return wagtail_views.serve(request, path)
 
 
