@@ -134,3 +134,55 @@ def test_the_audit_view_has_its_own_title_in_the_admin_header(assessment_team):
     assert re.search(r"<h1[^>]*>\s*Audit history\s*</h1>", header)
     breadcrumbs = re.findall(r"<li[^>]*>\s*<a[^>]*>(.*?)</a>", header, flags=re.S)
     assert [re.sub(r"<[^>]+>|\s+", " ", crumb).strip() for crumb in breadcrumbs] == ["Home", "Audit history"]
+
+
+def _page_queries(client, what: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    audit_page(client, what=what)  # the first request of a session reads what later ones find cached
+    with CaptureQueriesContext(connection) as queries:
+        audit_page(client, what=what)
+    return len(queries)
+
+
+def _busy(count: int) -> None:
+    """Reports with their panels and delivery teams, each report and assessment changed once after it was made."""
+    for _ in range(count):
+        cast = make_cast()
+        report = report_in(ReportStatus.SUBMITTED, cast)
+        report.service_description = "Changed for the audit"
+        report.save()
+        cast.assessment.date += datetime.timedelta(days=1)
+        cast.assessment.save()
+
+
+@pytest.mark.parametrize("what", ["report", "assessment", "panel", "delivery_team", "rating", "action"])
+def test_a_page_of_the_audit_history_makes_the_same_queries_however_many_records_it_shows(assessment_team, what):
+    # Each record on a page once read its previous record and the rows its name reads (a report's assessment, its
+    # service), one query or more each: a page of 100 records made hundreds.
+    client = signed_in(assessment_team)
+    _busy(4)
+    first = _page_queries(client, what)
+    few = history.everything(what=what).count()
+    _busy(20)
+    assert history.everything(what=what).count() >= min(5 * few, audit.PER_PAGE)
+    assert _page_queries(client, what) == first < 40
+
+
+def test_a_page_of_everything_makes_a_few_queries_for_each_kind_of_record_on_it(assessment_team):
+    # Which kinds of record the newest page holds varies; each kind costs its own few queries, never one a record.
+    client = signed_in(assessment_team)
+    _busy(24)
+    assert _page_queries(client, "") < 60
+
+
+def test_a_record_whose_named_row_is_gone_is_named_by_its_model_and_id(assessment_team):
+    assessment = AssessmentFactory()
+    service = assessment.service
+    assessment_id = assessment.pk
+    Assessment.objects.filter(pk=assessment_id).delete()
+    service.delete()
+    rows = cells(audit_page(signed_in(assessment_team), what="assessment"))
+    # Its creation and its deletion; its service, deleted after it, can no longer name it.
+    assert [row[2] for row in rows].count(f"Assessment: assessment {assessment_id}") == 2

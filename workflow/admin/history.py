@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, prefetch_related_objects
 from wagtail.admin.paginator import WagtailPaginator
 
 from cms.text import shorten as text_shorten
@@ -127,11 +127,17 @@ def _display(model, name: str, value) -> object:
     return choices.get(value, value)
 
 
-def audit_row(record) -> AuditRow:
+# Not yet read, as against read and not found (None).
+UNREAD = object()
+
+
+def audit_row(record, *, previous=UNREAD, instance=None) -> AuditRow:
+    """A history record as a row. `previous` and `instance` are the record before it and what it recorded, when the
+    caller has read them for a whole page at once (AuditLog); otherwise each is read here, a query or more each."""
     model = record.instance_type
     changes = []
     if record.history_type == "~":
-        previous = record.prev_record
+        previous = record.prev_record if previous is UNREAD else previous
         if previous is not None:
             delta = record.diff_against(previous)
             changes = [
@@ -142,7 +148,7 @@ def audit_row(record) -> AuditRow:
     try:
         # An action's own name is its description cut at 80 characters, mid-word.
         description = getattr(record, "description", None) if model is ReportAction else None
-        object_label = shorten(description, 120) if description else str(record.instance)
+        object_label = shorten(description, 120) if description else str(instance or record.instance)
     except Exception:
         object_label = f"{model._meta.verbose_name} {record.id}"
     return AuditRow(
@@ -153,6 +159,66 @@ def audit_row(record) -> AuditRow:
         action=ACTIONS.get(record.history_type, record.history_type),
         changes=changes,
     )
+
+
+# What each audited model's name (its __str__) reads beyond its own row, read for a page's records at once.
+NAMED_BY = {
+    ReportPage: ("assessment__service", "assessment__type"),
+    Assessment: ("service", "type"),
+    PanelMember: ("user",),
+    DeliveryTeamMember: ("user", "service"),
+}
+
+
+def _recorded(record):
+    """What a history record recorded, from its own fields. simple-history's `record.instance` also reads the live
+    row's fields it does not keep (a report's questions, its tree path), a query each, which no name needs."""
+    model = record.instance_type
+    return model(**{f.attname: getattr(record, f.attname) for f in record.tracked_fields})
+
+
+def _reads_whole(instance, lookups) -> bool:
+    """Whether every row the instance's name reads was found, rather than deleted since."""
+    for lookup in lookups:
+        current = instance
+        for name in lookup.split("__"):
+            field = current._meta.get_field(name)
+            if getattr(current, field.attname) is None:
+                break
+            # A prefetch leaves a row it did not find uncached (or cached as None): reading it would query and fail.
+            current = field.get_cached_value(current, default=None)
+            if current is None:
+                return False
+    return True
+
+
+def page_rows(model, history_ids: list[int]) -> dict[int, AuditRow]:
+    """The rows of these history records of one model, in a fixed number of queries however many they are: the
+    records, the records before the changed ones, and what their names read."""
+    before = (
+        model.history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    records = list(
+        model.history.filter(history_id__in=history_ids)
+        .select_related("history_user")
+        .annotate(previous_id=Subquery(before))
+    )
+    previous_ids = [r.previous_id for r in records if r.history_type == "~" and r.previous_id is not None]
+    previous = model.history.in_bulk(previous_ids) if previous_ids else {}
+    instances = {record.history_id: _recorded(record) for record in records}
+    lookups = NAMED_BY.get(model, ())
+    prefetch_related_objects(list(instances.values()), *lookups)
+    return {
+        record.history_id: audit_row(
+            record,
+            previous=previous.get(record.previous_id),
+            # A name that reads a row since deleted is left to audit_row, which falls back to the model and id.
+            instance=instance if _reads_whole(instance, lookups) else None,
+        )
+        for record, instance in ((record, instances[record.history_id]) for record in records)
+    }
 
 
 def rows(*querysets: QuerySet, limit: int | None = None) -> list[AuditRow]:
@@ -272,8 +338,7 @@ class AuditLog:
                 records = model.objects.filter(pk__in=ids).select_related("by")
                 found.update({(key, change.pk): role_change_row(change) for change in records})
             else:
-                records = model.history.filter(history_id__in=ids).select_related("history_user")
-                found.update({(key, record.history_id): audit_row(record) for record in records})
+                found.update({(key, history_id): row for history_id, row in page_rows(model, ids).items()})
         rows = [found[(kind, history_id)] for _, kind, history_id in page if (kind, history_id) in found]
         return [row for row in rows if row.action != "Changed" or row.changes]
 
