@@ -90,3 +90,20 @@ def test_only_the_central_teams_see_insights(data):
     assert client.get("/admin/insights/").status_code == 302
     client.force_login(data.assessment_team)
     assert client.get("/admin/insights/").status_code == 200
+
+
+def test_days_are_counted_in_uk_days_not_utc_ones():
+    # Shared at 11:30pm UTC on Tue 30 June 2026, which is 12:30am on Wed 1 July in the UK (summer time), and answered
+    # at 11:30pm UTC on Wed 1 July, 12:30am on Thu 2 July in the UK.
+    cast = make_cast(date=datetime.date(2026, 6, 29), phase=Phase.ALPHA)
+    report = report_in(ReportStatus.PUBLISHED, cast, "g" * 14)
+    utc = datetime.UTC
+    ReportPage.objects.filter(pk=report.pk).update(shared_at=datetime.datetime(2026, 6, 30, 23, 30, tzinfo=utc))
+    ReportStatusChange.objects.filter(report=report, transition="accept").update(
+        at=datetime.datetime(2026, 7, 1, 23, 30, tzinfo=utc)
+    )
+
+    share, respond = insights.insights(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30)).timings
+
+    assert (share.reports, share.longest) == (1, 2)  # Mon 29 June to Wed 1 July
+    assert (respond.reports, respond.longest) == (1, 1)  # Wed 1 July to Thu 2 July

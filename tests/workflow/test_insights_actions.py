@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.cast import make_cast, report_in, signed_in
+from workflow import insights
 from workflow.models import PointRating, ReportAction, ReportActionStatus, ReportPage, ReportStatus
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +263,16 @@ def test_only_the_central_teams_download_the_figures(actions, name):
     assert response.status_code == 302 and "text/csv" not in response.get("Content-Type", "")
     response = signed_in(actions.plus).get("/admin/insights/", {**MARCH, "csv": name})
     assert response["Content-Type"].startswith("text/csv")
+
+
+def test_time_to_close_is_counted_in_uk_days_not_utc_ones():
+    cast = make_cast(date=datetime.date(2026, 6, 1))
+    report = report_in(ReportStatus.PUBLISHED, cast, "gggggagggggggg")
+    utc = datetime.UTC
+    # Accepted at 11:30pm on Tue 30 June in the UK (10:30pm UTC); closed at 12:30am on Thu 2 July in the UK (11:30pm
+    # UTC on Wed 1 July): two days, where UTC would say one.
+    ReportPage.objects.filter(pk=report.pk).update(accepted_at=datetime.datetime(2026, 6, 30, 22, 30, tzinfo=utc))
+    action(report, 6, status=ReportActionStatus.DONE, closed_at=datetime.datetime(2026, 7, 1, 23, 30, tzinfo=utc))
+
+    (everything, amber, _) = insights.closing_times(datetime.date(2026, 7, 1), datetime.date(2026, 7, 31))
+    assert (everything.actions, everything.longest, amber.longest) == (1, 2, 2)
