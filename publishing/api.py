@@ -2,10 +2,13 @@
 actions, and guidance pages. The fields are declared here, not on the models, so workflow knows nothing of
 the API."""
 
+from bisect import bisect_left
+
 from django.db.models import Q
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from wagtail.api.conf import APIField
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import (
     DetailUrlField,
@@ -17,6 +20,7 @@ from wagtail.api.v2.serializers import (
 )
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.models import Page, Site
 
 from cms import figures
 from cms.models import GuidancePage
@@ -25,6 +29,7 @@ from workflow import questions
 from workflow.models import ReportPage
 
 from . import selectors
+from .models import ListedReport
 
 
 class ActionSerializer(serializers.Serializer):
@@ -188,11 +193,52 @@ class PublicPageSerializer(PageSerializer):
     alias_of = PublicAliasOfField(read_only=True)
 
 
+# The query parameters of the whole list in Wagtail's order, a page at a time: what other systems read to take
+# everything. Any other (a search, a filter, a type, an order) is answered by Wagtail's own query.
+WHOLE_LIST = frozenset({"offset", "limit", "fields", "format"})
+
+
+class WholeList:
+    """Every public page in the API's order (Wagtail's tree order, `path`), counted and sliced as Wagtail's paginator
+    does a queryset, without reading every page: the reports come from their list rows (`ListedReport`) by an index on
+    their path, the guidance pages (a few dozen) are read whole, and the two are merged. A slice is then read as pages
+    through the endpoint's own rules (`pages(ids)`), so a list row left by mistake shows nothing the API would not."""
+
+    def __init__(self, guidance, reports, pages):
+        self.guidance = list(guidance.order_by("path").values_list("path", "pk"))
+        self.reports = reports.order_by("path", "report")
+        self.pages = pages
+
+    def count(self) -> int:
+        return len(self.guidance) + self.reports.count()
+
+    def __getitem__(self, window: slice):
+        start, stop = window.start, window.stop
+        # Every guidance page might come before the window: from that many reports before it, the reports read reach
+        # each one in the window, and where each page of either kind falls in the whole list is then known exactly.
+        first = max(0, start - len(self.guidance))
+        reports = list(self.reports.values_list("path", "report")[first:stop]) if stop > first else []
+        guidance_paths = [path for path, _ in self.guidance]
+        report_paths = [path for path, _ in reports]
+        placed = [(first + i + bisect_left(guidance_paths, path), pk) for i, (path, pk) in enumerate(reports)]
+        placed += [(j + first + bisect_left(report_paths, path), pk) for j, (path, pk) in enumerate(self.guidance)]
+        ids = [pk for place, pk in sorted(placed) if start <= place < stop]
+        return self.pages(ids).filter(pk__in=ids).order_by("path")
+
+
+class PublicPagination(WagtailPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        if view is not None and queryset.model is Page and set(request.GET) <= WHOLE_LIST:
+            queryset = view.whole_list() or queryset
+        return super().paginate_queryset(queryset, request, view)
+
+
 class PublicPagesAPIViewSet(PagesAPIViewSet):
     """Only live, public guidance pages and published reports; nothing else, and nothing to write."""
 
     http_method_names = ["get", "head", "options"]
     base_serializer_class = PublicPageSerializer
+    pagination_class = PublicPagination
 
     def find_view(self, request):
         response = super().find_view(request)
@@ -204,15 +250,20 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
         extra = {ReportPage: REPORT_API_FIELDS, GuidancePage: GUIDANCE_API_FIELDS}.get(model, [])
         return cls._convert_api_fields(cls.body_fields + list(getattr(model, "api_fields", ())) + extra)
 
-    def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .filter(
-                Q(id__in=GuidancePage.objects.live().public().values("id"))
-                | Q(id__in=selectors.published_reports().values("id"))
-            )
-        )
+    def get_base_queryset(self, ids=None):
+        """What the API shows: live, public guidance pages and published reports (of these ids, when given)."""
+        guidance = GuidancePage.objects.live().public()
+        reports = selectors.published_reports()
+        if ids is not None:
+            guidance, reports = guidance.filter(pk__in=ids), reports.filter(pk__in=ids)
+        return super().get_base_queryset().filter(Q(id__in=guidance.values("id")) | Q(id__in=reports.values("id")))
+
+    def whole_list(self) -> WholeList | None:
+        site = Site.find_for_request(self.request)
+        if site is None:  # Wagtail's own query refuses the request
+            return None
+        guidance = GuidancePage.objects.live().public().descendant_of(site.root_page, inclusive=True)
+        return WholeList(guidance, ListedReport.objects.all(), pages=lambda ids: self.get_base_queryset(ids))
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -26,6 +26,7 @@ COLUMNS = {
     "type_id": "assessment__type_id",
     "department_id": "assessment__service__department_id",
     "first_published_at": "first_published_at",
+    "path": "path",
 }
 SEARCH_CONFIG = ListedReport.SEARCH_CONFIG
 

@@ -59,6 +59,9 @@ class ListedReport(models.Model):
     department = models.ForeignKey("workflow.Department", on_delete=models.CASCADE, related_name="+")
     # The feed's order: newest published first.
     first_published_at = models.DateTimeField(null=True)
+    # The report page's place in the page tree (Wagtail's `path`): the API's list is in that order, and pages through
+    # these rows by an index on it (publishing.api).
+    path = models.CharField(max_length=255, default="")
     # On PostgreSQL, the words the list's search finds the report by, with a GIN index (migration 0006). Empty on
     # SQLite, where the search is Wagtail's.
     search = SearchVectorField(null=True, editable=False)
@@ -71,6 +74,7 @@ class ListedReport(models.Model):
             # The list's filters, so that counting a filtered list reads this index alone.
             models.Index(fields=["overall_rating", "phase", "type", "assessment_date"], name="listed_by_filters"),
             models.Index(F("first_published_at").desc(), F("report").desc(), name="listed_newest_published"),
+            models.Index(fields=["path", "report"], name="listed_by_path"),
         ]
 
     def __str__(self) -> str:
