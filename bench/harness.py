@@ -185,6 +185,8 @@ def seed(target: int) -> None:
                         share_within_days=share_within_days,
                         phase=phases[i % len(phases)],
                         date=datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(2500)),
+                        # Each has its report, made just below; report_create would mark it so.
+                        report_started=True,
                     )
                     for i, service in enumerate(services)
                 ]

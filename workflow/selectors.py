@@ -271,11 +271,15 @@ def late_assessments(today: datetime.date | None = None) -> QuerySet[Assessment]
     """Assessments past their share-by date whose report is not yet shared: a draft, submitted or checked
     report, or no report started at all. Oldest first; filter further on the share-by date as `share_due_on`."""
     today = _today(today)
+    # The few assessments with no report (by the partial index on report_started) and the few reports in hand (by
+    # the status index), as one list of ids: asking every assessment whether it has a report read them all.
+    not_started = Assessment.objects.filter(report_started=False, report__isnull=True).order_by().values("pk")
+    in_hand = ReportPage.objects.filter(status__in=ReportStatus.not_yet_shared()).order_by().values("assessment_id")
     # deadlines.is_missed(assessment.share_due, today), as a query.
     return (
         Assessment.objects.alias(share_due_on=deadlines.share_due_in_query("date", "share_within_days"))
+        .filter(pk__in=not_started.union(in_hand, all=True))
         .filter(share_due_on__lt=today)
-        .filter(Q(report__isnull=True) | Q(report__status__in=ReportStatus.not_yet_shared()))
         .select_related("service__department", "type", "report")
         .prefetch_related(
             Prefetch(

@@ -127,3 +127,23 @@ def test_a_shared_report_is_late_nowhere(client, fake_notify, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         send_scheduled_reminders(TODAY)
     assert sent(fake_notify, kinds.REPORT_NOT_SHARED) == []
+
+
+def test_starting_its_report_marks_the_assessment_and_a_stale_copy_saved_over_it_changes_no_list():
+    from workflow import selectors
+    from workflow.models import Assessment
+    from workflow.services.reports import report_create
+
+    cast, _ = an_assessment(days_ago=30, report_status=None)
+    stale = Assessment.objects.get(pk=cast.assessment.pk)
+    assert not stale.report_started
+    assert [(a.pk, getattr(a, "report", None)) for a in selectors.late_assessments()] == [(stale.pk, None)]
+
+    report = report_create(assessment=Assessment.objects.get(pk=stale.pk))
+    assert Assessment.objects.get(pk=stale.pk).report_started
+
+    # A copy read before the report was started, saved after it (an edit in another tab): the mark is lost, yet the
+    # list still finds the report.
+    stale.save()
+    assert not Assessment.objects.get(pk=stale.pk).report_started
+    assert [(a.pk, a.report.pk) for a in selectors.late_assessments()] == [(stale.pk, report.pk)]

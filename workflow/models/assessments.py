@@ -107,15 +107,25 @@ class Assessment(models.Model):
     # The figure in force when the assessment was booked (Settings > Policy figures): its report's share-by date keeps
     # it, and moves with the date if the assessment is rescheduled.
     share_within_days = models.PositiveSmallIntegerField("days to share the report", editable=False)
+    # Set once its report is started (services.reports.report_create). The lists of late assessments find the few
+    # with no report by a partial index on this, rather than looking for a report for every assessment ever held;
+    # they still check that there is none, so a stale copy of the assessment saved over it costs a little speed only.
+    report_started = models.BooleanField(default=False, editable=False)
 
-    history = HistoricalRecords()
+    # A note for the lists, not a change anyone made: not in the audit history.
+    history = HistoricalRecords(excluded_fields=["report_started"])
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
         # Lists newest first (the admin's reports and assessments) read the newest rows by this index rather than
         # sorting them all.
-        indexes = [models.Index(fields=["date", "id"], name="assessment_date")]
+        indexes = [
+            models.Index(fields=["date", "id"], name="assessment_date"),
+            models.Index(
+                fields=["date"], condition=models.Q(report_started=False), name="assessment_report_not_started"
+            ),
+        ]
         permissions = [
             ("assess", "Can sit on assessment panels"),
             ("respond_for_service", "Can respond to reports for their own service"),

@@ -80,6 +80,8 @@ def report_create(*, assessment: Assessment) -> ReportPage:
         service_users=service.users if "service_users" in columns else "",
     )
     index.add_child(instance=report)
+    Assessment.objects.filter(pk=assessment.pk).update(report_started=True)
+    assessment.report_started = True
     bulk_create_with_history(
         [PointRating(report=report, point=point, number=point.number, title=point.title) for point in points],
         PointRating,
