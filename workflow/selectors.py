@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from wagtail.models import Page
 
 from notify.models import OutboxEmail
 from workflow import deadlines, permissions
@@ -30,6 +31,7 @@ from workflow.models import (
     ReportPage,
     ReportStatus,
     ReportStatusChange,
+    Service,
 )
 from workflow.transitions import ReportTransition
 
@@ -290,6 +292,22 @@ def late_assessments(today: datetime.date | None = None) -> QuerySet[Assessment]
         )
         .order_by("date", "pk")
     )
+
+
+def reports_matching(words: str) -> QuerySet[ReportPage]:
+    """The reports whose title, service or department contains these words (any case), as the admin's search finds
+    them. Each of the three is looked up on its own table, where PostgreSQL's trigram indexes find the text
+    (migration 0027), and the reports are those ids: one search across the three tables joined read every report."""
+    # The title is the page's: read from the page table alone (the caller's reports leave out other pages).
+    by_title = Page.objects.filter(title__icontains=words).order_by().values("pk")
+    services = (
+        Service.objects.filter(name__icontains=words)
+        .order_by()
+        .values("pk")
+        .union(Service.objects.filter(department__name__icontains=words).order_by().values("pk"), all=True)
+    )
+    by_service = ReportPage.objects.filter(assessment__service__in=services).order_by().values("pk")
+    return ReportPage.objects.filter(pk__in=by_title.union(by_service, all=True))
 
 
 def reports_to_check() -> QuerySet[ReportPage]:
