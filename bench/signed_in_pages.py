@@ -581,11 +581,14 @@ def report_goals(database: str, steps: list[int], figures: dict, *, fail: bool =
         if queries_last > queries_first:
             grew[name] = (queries_first, queries_last)
         ratios[name] = time_last / time_first
-        same = queries_last == queries_first
+        # Not more, rather than the same: the audit history's first page holds different kinds of record at each step,
+        # and each kind costs its own few queries (workflow.admin.history), however many records.
+        bounded = queries_last <= queries_first
         fast = ratios[name] <= TIME_AT_MOST
-        met += same + fast
+        met += bounded + fast
         print(
-            f"  {'met    ' if same else 'NOT MET'}  {name} queries at {last} / at {first}: {queries_last} / {queries_first}"
+            f"  {'met    ' if bounded else 'NOT MET'}  {name} queries at {last} / at {first}: {queries_last} / "
+            f"{queries_first} (no more)"
         )
         print(
             f"  {'met    ' if fast else 'NOT MET'}  {name} time at {last} / at {first}: {ratios[name]:.2f} "
