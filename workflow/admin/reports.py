@@ -69,7 +69,8 @@ class ReportIndexView(ReportPolicyMixin, LinkedRowsMixin, generic.IndexView):
         # The ids first, as a list: as a subquery PostgreSQL cannot tell how many there are (it guesses 200) and
         # walks every report newest first to meet them. When the words are in many reports, Wagtail's one pass over
         # every report (the same search) is the quicker.
-        ids = list(selectors.reports_matching(self.search_query).values_list("pk", flat=True)[: self.matched_by_id + 1])
+        matching = selectors.reports_matching(self.search_query).order_by()  # which ones, not in what order
+        ids = list(matching.values_list("pk", flat=True)[: self.matched_by_id + 1])
         if len(ids) > self.matched_by_id:
             return super().search_queryset(queryset)
         return queryset.filter(pk__in=ids)
