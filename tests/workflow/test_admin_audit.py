@@ -186,3 +186,29 @@ def test_a_record_whose_named_row_is_gone_is_named_by_its_model_and_id(assessmen
     rows = cells(audit_page(signed_in(assessment_team), what="assessment"))
     # Its creation and its deletion; its service, deleted after it, can no longer name it.
     assert [row[2] for row in rows].count(f"Assessment: assessment {assessment_id}") == 2
+
+
+def test_a_reports_field_history_makes_the_same_queries_however_many_changes(assessment_team):
+    # The inspect page's field history once read each record's previous record and its name, one query or more each.
+    cast = make_cast()
+    report = report_in(ReportStatus.SUBMITTED, cast)
+    client = signed_in(assessment_team)
+    url = f"/admin/assessment-reports/inspect/{report.pk}/"
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    first = queries()
+    for n in range(6):
+        report.service_description = f"Changed {n}"
+        report.save()
+        for rating in report.ratings.all()[:3]:
+            rating.done_well = f"Better {n}"
+            rating.save()
+    assert queries() == first

@@ -222,15 +222,24 @@ def page_rows(model, history_ids: list[int]) -> dict[int, AuditRow]:
 
 
 def rows(*querysets: QuerySet, limit: int | None = None) -> list[AuditRow]:
-    """Newest first, across models. A "changed" row that changed nothing worth reading is left out."""
-    records = sorted(
-        chain.from_iterable(qs.select_related("history_user").order_by("-history_date")[:limit] for qs in querysets),
-        key=lambda record: record.history_date,
+    """Newest first, across models. A "changed" row that changed nothing worth reading is left out. The records are
+    read as the audit view reads a page (`page_rows`): a few queries for each model, not one or more a record."""
+    entries = sorted(
+        chain.from_iterable(
+            (
+                (at, qs.model.instance_type, history_id)
+                for at, history_id in qs.order_by("-history_date").values_list("history_date", "history_id")[:limit]
+            )
+            for qs in querysets
+        ),
+        key=lambda entry: entry[0],
         reverse=True,
-    )
-    if limit is not None:
-        records = records[:limit]
-    audit = [audit_row(record) for record in records]
+    )[:limit]
+    found = {}
+    for model in {model for _, model, _ in entries}:
+        ids = [history_id for _, kind, history_id in entries if kind is model]
+        found.update({(model, history_id): row for history_id, row in page_rows(model, ids).items()})
+    audit = [found[(model, history_id)] for _, model, history_id in entries]
     return [row for row in audit if row.action != "Changed" or row.changes]
 
 
